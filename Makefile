@@ -1,0 +1,47 @@
+# Every target creates or refreshes .venv from pyproject.toml when needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: console run test check lint format sync invite bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) >&2
+	@$(BIN)/python -m pip install -q --upgrade pip >&2
+	@$(BIN)/python -m pip install -q -e '.[dev]' >&2
+	@touch $(STAMP)
+
+console: $(STAMP)  ## chat with the bot offline
+	@$(BIN)/coach console
+
+run: $(STAMP)  ## connect to Discord (needs DISCORD_TOKEN in .env)
+	@$(BIN)/coach run
+
+test: $(STAMP)  ## the whole test suite
+	$(BIN)/pytest -q
+
+check: $(STAMP)  ## validate config, knowledge and templates
+	$(BIN)/coach check
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot tests bench
+	$(BIN)/ruff format --check bot tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff format bot tests bench
+	$(BIN)/ruff check --fix bot tests bench
+
+sync: $(STAMP)
+	$(BIN)/coach sync
+
+invite: $(STAMP)
+	$(BIN)/coach invite
+
+bench: $(STAMP)
+	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/faq.py
+	$(BIN)/python bench/plan.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,24 @@
+"""Which handler answers which command, option and button: the one table both the Discord cogs
+and the offline console route through."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from bot.commands import about
+from bot.commands.router import ButtonHandler, Completer, Handler, Router
+from bot.services import Services
+
+COMMANDS: MappingProxyType[str, Handler] = MappingProxyType(
+    {
+        "about": about.about,
+    }
+)
+
+COMPLETERS: MappingProxyType[tuple[str, str], Completer] = MappingProxyType({})
+
+BUTTONS: MappingProxyType[str, ButtonHandler] = MappingProxyType({})
+
+
+def build_router(services: Services) -> Router:
+    return Router(services, COMMANDS, COMPLETERS, BUTTONS)

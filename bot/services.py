@@ -1,0 +1,60 @@
+"""Everything a command needs, built once at start-up and passed in (no globals)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.domain.clock import Clock, SystemClock
+from bot.knowledge_store import KnowledgeStore
+from bot.render import Renderer
+from bot.settings import Settings
+from bot.storage.db import Database
+from bot.storage.meta import MetaRepository
+
+
+@dataclass(frozen=True, slots=True)
+class CommandInfo:
+    """A slash command as members see it, for /about and the console's help."""
+
+    name: str
+    description: str
+    admin: bool = False
+
+
+@dataclass(slots=True)
+class Services:
+    settings: Settings
+    db: Database
+    renderer: Renderer
+    knowledge: KnowledgeStore
+    clock: Clock
+    started_at: datetime
+    meta: MetaRepository
+    # Filled once the command tree is built; read by /about and the console's help.
+    catalog: tuple[CommandInfo, ...] = field(default=())
+
+    async def close(self) -> None:
+        await self.db.close()
+
+
+def load_static(settings: Settings) -> tuple[Renderer, KnowledgeStore]:
+    """The parts that need no database: cheap, and what `coach check` validates."""
+    renderer = Renderer(settings.templates_dir)
+    knowledge = KnowledgeStore.load(settings.knowledge_dir, settings.resolved_sources_dir)
+    return renderer, knowledge
+
+
+async def open_services(settings: Settings, clock: Clock | None = None) -> Services:
+    renderer, knowledge = load_static(settings)
+    clock = clock or SystemClock()
+    db = await Database.open(settings.database_path)
+    return Services(
+        settings=settings,
+        db=db,
+        renderer=renderer,
+        knowledge=knowledge,
+        clock=clock,
+        started_at=clock.now(),
+        meta=MetaRepository(db),
+    )

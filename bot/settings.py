@@ -1,0 +1,140 @@
+"""Configuration from the environment and `.env`, validated once at start-up.
+
+Nothing here runs at import time: `load_settings()` builds the one Settings object that the bot,
+console and CLI pass around.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_ROOT.parent
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(Exception):
+    """Bad or missing configuration: one line per problem, each naming the variable."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    discord_token: SecretStr | None = None
+    database_path: Path = Path("data/coach.db")
+    dev_guild_id: int | None = Field(default=None, gt=0)
+    default_timezone: str = "UTC"
+    log_level: str = "INFO"
+    discord_api_base: str | None = None
+    discord_gateway_url: str | None = None
+    knowledge_dir: Path = PROJECT_ROOT / "knowledge"
+    templates_dir: Path = PROJECT_ROOT / "templates"
+    sources_dir: Path | None = None
+    reminder_grace_hours: float = Field(default=6.0, ge=0, le=168)
+
+    @field_validator("discord_token", mode="before")
+    @classmethod
+    def _blank_token_is_missing(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator(
+        "dev_guild_id", "sources_dir", "discord_api_base", "discord_gateway_url", mode="before"
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"'{value}' is not an IANA timezone name (e.g. Europe/London)"
+            ) from None
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"'{value}' is not one of {', '.join(LOG_LEVELS)}")
+        return level
+
+    @field_validator("discord_api_base")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(
+                f"'{value}' must be an http(s) URL such as http://127.0.0.1:8080/api/v10"
+            )
+        return value.rstrip("/") if value else value
+
+    @field_validator("discord_gateway_url")
+    @classmethod
+    def _ws_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("ws://", "wss://")):
+            raise ValueError(f"'{value}' must be a ws(s) URL such as ws://127.0.0.1:8080/")
+        return value
+
+    @property
+    def token(self) -> str:
+        """The bot token; only `coach run` and `coach sync` ask for it."""
+        if self.discord_token is None:
+            raise ConfigError(
+                ["DISCORD_TOKEN is not set: put your bot token in .env (see .env.example)"]
+            )
+        return self.discord_token.get_secret_value()
+
+    @property
+    def resolved_sources_dir(self) -> Path | None:
+        """The source articles, if this checkout has them (../shared/sources by default)."""
+        candidate = self.sources_dir or PROJECT_ROOT.parent / "shared" / "sources"
+        return candidate if candidate.is_dir() else None
+
+    @property
+    def grace_seconds(self) -> float:
+        return self.reminder_grace_hours * 3600
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build Settings, turning pydantic's errors into one readable line per variable."""
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError([_describe(err) for err in exc.errors()]) from None
+    settings.database_path.parent.mkdir(parents=True, exist_ok=True)
+    return settings
+
+
+def _describe(error: Any) -> str:
+    name = str(error["loc"][0]).upper() if error.get("loc") else "CONFIG"
+    message = str(error.get("msg", "invalid value"))
+    message = message.removeprefix("Value error, ")
+    if name == "DISCORD_TOKEN":  # never echo anything derived from the secret
+        return "DISCORD_TOKEN: invalid value (see .env.example)"
+    if error.get("type", "").endswith("_parsing") or error.get("type") == "greater_than":
+        message = f"{message} (got {error.get('input')!r})"
+    return f"{name}: {message}"
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+    )
+    logging.getLogger("discord.http").setLevel(max(logging.INFO, logging.getLevelName(level)))
