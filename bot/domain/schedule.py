@@ -189,8 +189,9 @@ class WeeklySchedule:
         instant = _require_aware(instant, "instant")
         local_day = instant.astimezone(self._zone).date()
         try:
-            # Start a week early: a gap can push a post past midnight into the next local day.
-            day = local_day - timedelta(days=(local_day.weekday() - self.weekday) % 7) - _WEEK
+            # The latest scheduled date on or before today; earlier ones posted days ago (a gap
+            # shifts a post by hours, at most a day), so they can't be after `instant`.
+            day = local_day - timedelta(days=(local_day.weekday() - self.weekday) % 7)
             while True:
                 if self.ends_on is not None and day > self.ends_on:
                     return None
