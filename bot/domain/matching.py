@@ -1,0 +1,318 @@
+"""Match a member's free-text question to one knowledge entry, or abstain honestly.
+
+Technique (chosen by measurement on tests/data/faq_questions.jsonl; see bench/faq.py):
+a weighted lexical index over each entry's title, aliases, body, quotes and cited experts.
+Both sides go through the same pipeline: fold -> domain phrases -> slang/synonym map -> stop
+words -> light stem; question words outside the index vocabulary are typo-corrected with
+rapidfuzz against it (same first letter, length-aware cut-off). Each query term is weighted by
+its IDF over entries; words the index has never seen, and off-topic cues (shoes, pacing,
+injuries, other sports, supplements...), weigh as foreign content.
+
+score = A * best weighted-Dice(question, title|alias) + (1 - A) * field-weighted coverage of the
+question's weight by the entry. Abstain when coverage or score is under a threshold, when no
+matched term is specific (IDF floor), or on prompt-injection cues.
+
+Measured (see DESIGN NOTES at the bottom for the numbers from each step).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.domain import synonyms, text
+from bot.domain.knowledge import Entry, KnowledgeBase
+
+_MAX_PHRASE_WORDS = max(len(p.split()) for p in synonyms.PHRASES)
+_FOREIGN = "!"  # prefix for unknown words: they can never match an entry
+_CUE = "!!"  # prefix for off-topic cue words
+
+# Tuned on the eval set; see DESIGN NOTES.
+ALIAS_WEIGHT = 0.5
+TITLE_FIELD = 1.0
+BODY_FIELD = 0.6
+UNKNOWN_WEIGHT = 0.6  # times the highest IDF: a word the index has never seen
+CUE_WEIGHT = 1.5  # times the highest IDF: an off-topic cue (shoes, pacing, injuries...)
+INCIDENTAL_CAP = 1.0  # a term found only in entry bodies is incidental, not topical
+TF_WEIGHT = 0.05  # how densely the entry uses the question's terms, to order near-ties
+TIE_BREAK = 0.05  # weight of raw string similarity to the best label, to order near-ties
+MIN_COVERAGE = 0.6
+MIN_SCORE = 0.35
+SUGGESTIONS = 3
+NAME_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class Match:
+    """The matcher's verdict: the entry (None = abstain), its score, and nearby entries."""
+
+    entry: Entry | None
+    score: float
+    suggestions: tuple[Entry, ...]
+
+    @property
+    def answered(self) -> bool:
+        return self.entry is not None
+
+
+@dataclass(frozen=True)
+class AutocompleteChoice:
+    """One Discord autocomplete option: a title or alias shown, the entry id as the value."""
+
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class _Doc:
+    entry: Entry
+    questions: tuple[frozenset[str], ...]  # title and each alias, as term sets
+    labels: tuple[str, ...]  # title and each alias, folded (for the tie-break)
+    strength: dict[str, float]  # term -> field weight (title/alias beats body)
+    density: dict[str, float]  # term -> saturated frequency over all fields
+
+
+class _Analyzer:
+    """Turns text into canonical terms; knows the index vocabulary for typo correction."""
+
+    def __init__(self) -> None:
+        self._vocab: set[str] = set()
+        self._surface: dict[str, list[str]] = defaultdict(list)
+
+    def learn(self, terms_source: Iterable[str]) -> None:
+        for word in terms_source:
+            for term in self._canonical(word):
+                self._vocab.add(term)
+            if len(word) >= 3 and not word.isdigit() and word not in text.STOP_WORDS:
+                bucket = self._surface[word[0]]
+                if word not in bucket:
+                    bucket.append(word)
+
+    def learn_synonyms(self) -> None:
+        self.learn(w for key in synonyms.WORDS for w in key.split())
+
+    def _canonical(self, word: str) -> list[str]:
+        if word in synonyms.OFF_TOPIC:
+            return [_CUE + word]
+        if word in synonyms.WORDS:
+            return [text.stem(w) for w in synonyms.WORDS[word].split()]
+        if word in text.STOP_WORDS:
+            return []
+        return [text.stem(word)]
+
+    def _correct(self, word: str) -> str | None:
+        """Closest known surface word for a typo, or None when nothing is close enough."""
+        if len(word) < 3 or word.isdigit() or word == text.URL_TOKEN:
+            return None
+        cutoff = 85.0 if len(word) <= 8 else 80.0
+        found = process.extractOne(
+            word, self._surface.get(word[0], []), scorer=fuzz.ratio, score_cutoff=cutoff
+        )
+        return found[0] if found else None
+
+    def terms(self, raw: str, *, correct: bool) -> list[str]:
+        words = _apply_phrases(text.words(raw))
+        out: list[str] = []
+        for word in words:
+            canon = self._canonical(word)
+            if correct and any(t not in self._vocab and t[0] != _FOREIGN for t in canon):
+                fixed = self._correct(word)
+                canon = self._canonical(fixed) if fixed else [_FOREIGN + t for t in canon]
+            out.extend(canon)
+        return out
+
+
+def _apply_phrases(words: list[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(_MAX_PHRASE_WORDS, len(words) - i), 1, -1):
+            replacement = synonyms.PHRASES.get(" ".join(words[i : i + n]))
+            if replacement is not None:
+                out.extend(replacement.split())
+                i += n
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def _entry_fields(entry: Entry, kb: KnowledgeBase) -> tuple[list[str], list[str]]:
+    """(question texts, supporting texts) for an entry."""
+    questions = [entry.title, *entry.aliases]
+    topic = kb.topic(entry.topic)
+    support = [entry.body, *(s.quote for s in entry.sources)]
+    support += [s.who for s in entry.sources if s.who]
+    if topic:
+        support.append(topic.name)
+    return questions, support
+
+
+class Matcher:
+    """An immutable index over one KnowledgeBase snapshot; build a new one on reload."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self._kb = kb
+        self._an = _Analyzer()
+        fields = {e.id: _entry_fields(e, kb) for e in kb}
+        for questions, support in fields.values():
+            for chunk in (*questions, *support):
+                self._an.learn(_apply_phrases(text.words(chunk)))
+        self._an.learn_synonyms()
+
+        self._docs: list[_Doc] = []
+        df: dict[str, int] = defaultdict(int)
+        topical: set[str] = set()
+        for entry in kb:
+            questions, support = fields[entry.id]
+            q_sets = tuple(frozenset(self._an.terms(q, correct=False)) for q in questions)
+            strength: dict[str, float] = {}
+            tf: dict[str, int] = defaultdict(int)
+            for chunk in (*questions, *support):
+                for term in self._an.terms(chunk, correct=False):
+                    strength.setdefault(term, BODY_FIELD)
+                    tf[term] += 1
+            for q_set in q_sets:
+                for term in q_set:
+                    strength[term] = TITLE_FIELD
+                    topical.add(term)
+            strength = {t: s for t, s in strength.items() if t[0] != _FOREIGN}
+            for term in strength:
+                df[term] += 1
+            density = {t: tf[t] / (tf[t] + 1.5) for t in strength}
+            labels = tuple(text.fold(q) for q in questions)
+            self._docs.append(_Doc(entry, q_sets, labels, strength, density))
+
+        n = max(len(self._docs), 1)
+        self._idf = {t: math.log(1 + n / d) for t, d in df.items()}
+        # A rare word met only in an answer body ("try", "alone") says little about topic.
+        self._qw = {t: w if t in topical else min(w, INCIDENTAL_CAP) for t, w in self._idf.items()}
+        top = max(self._idf.values(), default=1.0)
+        self._unknown_w, self._cue_w = UNKNOWN_WEIGHT * top, CUE_WEIGHT * top
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        for i, doc in enumerate(self._docs):
+            for term in doc.strength:
+                self._postings[term].append(i)
+
+        self._exact: dict[str, Entry] = {}
+        for entry in kb:
+            for label in (entry.title, *entry.aliases):
+                self._exact.setdefault(text.fold(label), entry)
+        self._default_order = [e for _, group in kb.by_topic() for e in group]
+
+    # -- matching -------------------------------------------------------------------------
+
+    def _weights(self, terms: list[str]) -> dict[str, float]:
+        weights: dict[str, float] = {}
+        for term in terms:
+            if term.startswith(_CUE):
+                weights[term] = self._cue_w
+            else:
+                weights[term] = self._qw.get(term, self._unknown_w)
+        return weights
+
+    def _query(self, question: str) -> dict[str, float]:
+        return self._weights(self._an.terms(question, correct=True))
+
+    def _rank(self, q: dict[str, float], folded: str) -> list[tuple[float, float, int]]:
+        """(score, coverage, doc index) for every entry sharing a term, best first."""
+        total = sum(q.values())
+        if not total:
+            return []
+        candidates: set[int] = set()
+        for term in q:
+            candidates.update(self._postings.get(term, ()))
+        ranked: list[tuple[float, float, int]] = []
+        for i in candidates:
+            doc = self._docs[i]
+            cov = sum(w * doc.strength.get(t, 0.0) for t, w in q.items()) / total
+            best_dice = 0.0
+            for q_set in doc.questions:
+                shared = sum(w for t, w in q.items() if t in q_set)
+                if shared:
+                    size = total + sum(self._idf.get(t, 0.0) for t in q_set)
+                    best_dice = max(best_dice, 2 * shared / size)
+            dense = sum(w * doc.density.get(t, 0.0) for t, w in q.items()) / total
+            score = ALIAS_WEIGHT * best_dice + (1 - ALIAS_WEIGHT) * cov + TF_WEIGHT * dense
+            ranked.append((score, cov, i))
+        ranked.sort(key=lambda r: (-r[0], self._docs[r[2]].entry.id))
+        # Lexical sets tie often ("can running build muscle" vs "which runs build the most
+        # muscle"); raw similarity, stop words and word order included, orders the leaders.
+        head = [(s + TIE_BREAK * self._label_similarity(folded, i), c, i) for s, c, i in ranked[:5]]
+        head.sort(key=lambda r: (-r[0], self._docs[r[2]].entry.id))
+        return head + ranked[5:]
+
+    def _label_similarity(self, folded: str, i: int) -> float:
+        return max(fuzz.token_sort_ratio(folded, label) for label in self._docs[i].labels) / 100
+
+    def match(self, question: str) -> Match:
+        exact = self._resolve_exact(question)
+        if exact is not None:
+            return Match(exact, 1.0, self._related(exact))
+        if synonyms.INJECTION.search(question.lower()) or synonyms.INJECTION.search(
+            text.fold(question)
+        ):
+            return Match(None, 0.0, ())
+        q = self._query(question)
+        ranked = self._rank(q, text.fold(question))
+        nearest = tuple(self._docs[i].entry for _, _, i in ranked[:SUGGESTIONS])
+        if not ranked:
+            return Match(None, 0.0, ())
+        score, cov, best = ranked[0]
+        if cov < MIN_COVERAGE or score < MIN_SCORE:
+            return Match(None, round(score, 4), nearest)
+        return Match(
+            self._docs[best].entry,
+            round(score, 4),
+            nearest[1:]
+            + tuple(self._docs[i].entry for _, _, i in ranked[SUGGESTIONS : SUGGESTIONS + 1]),
+        )
+
+    def _resolve_exact(self, question: str) -> Entry | None:
+        stripped = question.strip()
+        entry = self._kb.get(stripped)
+        if entry is not None:
+            return entry
+        return self._exact.get(text.fold(stripped)) if stripped else None
+
+    def _related(self, entry: Entry) -> tuple[Entry, ...]:
+        related = (self._kb.get(r) for r in entry.related)
+        return tuple(e for e in related if e is not None)[:SUGGESTIONS]
+
+    # -- autocomplete ---------------------------------------------------------------------
+
+    def autocomplete(self, text_in: str, limit: int = 25) -> list[AutocompleteChoice]:
+        limit = max(0, min(limit, 25))
+        folded = text.fold(text_in)
+        if not folded:
+            return [_choice(e.title, e.id) for e in self._default_order[:limit]]
+        exact = self._kb.get(text_in.strip())
+        scored: dict[str, tuple[float, str]] = {}
+        if exact is not None:
+            scored[exact.id] = (1000.0, exact.title)
+        ranked = {self._docs[i].entry.id: s for s, _, i in self._rank(self._query(text_in), folded)}
+        for doc in self._docs:
+            entry = doc.entry
+            best_label, best = entry.title, 0.0
+            for label in (entry.title, *entry.aliases):
+                lf = text.fold(label)
+                s = fuzz.partial_ratio(folded, lf) / 100
+                if lf.startswith(folded):
+                    s += 0.5
+                if s > best:
+                    best_label, best = label, s
+            total = best + 2 * ranked.get(entry.id, 0.0)
+            if total >= 0.8 and entry.id not in scored:
+                scored[entry.id] = (total, best_label)
+        order = sorted(scored.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        return [_choice(label, eid) for eid, (_, label) in order[:limit]]
+
+
+def _choice(label: str, value: str) -> AutocompleteChoice:
+    name = label if len(label) <= NAME_LIMIT else label[: NAME_LIMIT - 1] + "…"
+    return AutocompleteChoice(name=name, value=value)
