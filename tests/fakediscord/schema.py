@@ -61,6 +61,32 @@ def _errors_tree(errors: list[Any]) -> dict[str, Any]:
     return tree
 
 
+# Discord enforces 2000 characters of content for bots although the spec allows 4000 (Nitro users).
+BOT_CONTENT_LIMIT = 2000
+
+
+def bot_limit_errors(body: Any) -> dict[str, Any] | None:
+    """Limits Discord applies to bots beyond the published schema."""
+    if not isinstance(body, dict):
+        return None
+    inner = body.get("data")
+    for path, holder in ((["content"], body), (["data", "content"], inner)):
+        content = holder.get("content") if isinstance(holder, dict) else None
+        if isinstance(content, str) and len(content) > BOT_CONTENT_LIMIT:
+            tree: dict[str, Any] = {}
+            node = tree
+            for part in path:
+                node = node.setdefault(part, {})
+            node["_errors"] = [
+                {
+                    "code": "BASE_TYPE_MAX_LENGTH",
+                    "message": f"Must be {BOT_CONTENT_LIMIT} or fewer in length.",
+                }
+            ]
+            return tree
+    return None
+
+
 class SpecValidator:
     def __init__(self, spec_path: Path) -> None:
         self.spec: dict[str, Any] = json.loads(spec_path.read_text(encoding="utf-8"))

@@ -35,7 +35,7 @@ from .model import (
 from .payloads import channel_json, guild_create_json, role_json, user_json
 from .ratelimit import RateLimitConfig, RateLimiter
 from .rest import EDITABLE, Call, Rest, new_message_json
-from .schema import DEFAULT_SPEC_PATH, RouteTable, SpecValidator
+from .schema import DEFAULT_SPEC_PATH, RouteTable, SpecValidator, bot_limit_errors
 
 API_PREFIX = "/api/v10"
 JSON_HEADERS = {"Content-Type": "application/json"}
@@ -480,7 +480,7 @@ class FakeDiscord(InteractionsMixin):
             )
 
         if self.validator is not None and body is not None:
-            errors = self.validator.validate(method, template, body)
+            errors = self.validator.validate(method, template, body) or bot_limit_errors(body)
             if errors is not None:
                 self.schema_errors.append(
                     {"method": method, "path": path, "body": body, "errors": errors}
