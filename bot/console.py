@@ -77,7 +77,7 @@ class Console:
         reply = await self.bot.router.press(self.last_buttons[index].custom_id, self.caller)
         return self.show(reply)
 
-    def _text(self, template: str, **context: Any) -> str:
+    def _text(self, template: str, /, **context: Any) -> str:
         return self.services.renderer.text(template, **context)
 
     def _help_rows(self) -> list[dict[str, Any]]:

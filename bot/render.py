@@ -64,6 +64,7 @@ class Renderer:
     def reply(
         self,
         name: str,
+        /,
         *,
         ephemeral: bool = False,
         buttons: Iterable[Button] = (),
@@ -94,7 +95,7 @@ class Renderer:
             )
         )
 
-    def text(self, name: str, **context: Any) -> str:
+    def text(self, name: str, /, **context: Any) -> str:
         """A whole template as plain text (CLI output)."""
         template = self._get(name)
         try:

@@ -132,9 +132,17 @@ def _describe(error: Any) -> str:
     return f"{name}: {message}"
 
 
+class _NoVoiceNoise(logging.Filter):
+    """discord.py warns about missing voice libraries at start-up; this bot never uses voice."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "voice will NOT be supported" not in record.getMessage()
+
+
 def configure_logging(level: str) -> None:
     logging.basicConfig(
         level=getattr(logging, level, logging.INFO),
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
     )
+    logging.getLogger("discord.client").addFilter(_NoVoiceNoise())
     logging.getLogger("discord.http").setLevel(max(logging.INFO, logging.getLevelName(level)))

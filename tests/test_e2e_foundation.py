@@ -1,0 +1,72 @@
+"""End to end: the real bot through discord.py's HTTP and gateway code against the fake."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness import BotRunner, Club
+
+EPHEMERAL = 1 << 6
+
+
+async def test_ready_sync_and_about(club: Club) -> None:
+    fake = club.fake
+    assert club.bot.is_ready()
+    assert club.bot.get_guild(club.guild.id) is not None  # GUILD_CREATE reached the cache
+
+    # One global sync, with the command JSON Discord would store.
+    assert len(fake.command_syncs) == 1
+    scope, payload = fake.command_syncs[0]
+    assert scope == "global"
+    about = next(c for c in payload if c["name"] == "about")
+    assert about["description"] == "What RunClub Coach does, its commands and sources"
+    assert about.get("options", []) == []
+
+    handle = await club.run("about")
+    body = await handle.response()
+    assert body["type"] == 4
+    data = body["data"]
+    assert not data.get("flags", 0) & EPHEMERAL  # public
+    assert data["allowed_mentions"]["parse"] == []  # pings nobody
+    assert not data["allowed_mentions"].get("roles") and not data["allowed_mentions"].get("users")
+    embed = data["embeds"][0]
+    assert embed["title"] == "RunClub Coach"
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert "/about" in fields["Commands"]
+    assert "Can running build muscle?" in fields["Sources"]
+    assert "Can you build muscle by running?" in fields["Sources"]
+    assert fields["Version"] == "0.1.0"
+
+
+async def test_unchanged_commands_are_not_resynced_and_data_survives(
+    fake_discord, tmp_path: Path
+) -> None:
+    Club.create(fake_discord)
+    db = tmp_path / "coach.db"
+    runner = BotRunner(fake_discord, db)
+    bot = await runner.start()
+    assert bot.synced is True
+    await runner.services.meta.set("marker", "kept")
+    await runner.stop()
+
+    bot = await runner.start()
+    try:
+        assert bot.synced is False
+        assert len(fake_discord.command_syncs) == 1
+        assert await runner.services.meta.get("marker") == "kept"
+        rows = await runner.services.db.fetchall("SELECT version FROM schema_migrations")
+        assert len(rows) == len(set(r[0] for r in rows))
+    finally:
+        await runner.stop()
+
+
+async def test_dev_guild_sync_goes_to_that_server(fake_discord, tmp_path: Path) -> None:
+    club = Club.create(fake_discord)
+    runner = BotRunner(
+        fake_discord, tmp_path / "coach.db", overrides={"dev_guild_id": club.guild.id}
+    )
+    await runner.start()
+    try:
+        assert [scope for scope, _ in fake_discord.command_syncs] == [club.guild.id]
+    finally:
+        await runner.stop()
