@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-
 from harness import BotRunner, Club
 
 pytest_plugins = ["fakediscord.pytest_plugin"]
