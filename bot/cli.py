@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import base64
 import binascii
+import importlib
 import logging
 import signal
 import sys
@@ -29,6 +30,11 @@ class CliError(Exception):
     """A problem the user fixes; printed as-is (one line each), exit status 2."""
 
 
+# Feature modules add their own subcommands: each has `register(subparsers)` and sets a
+# `handler` default on its parsers (see bot/cli_faq.py for the shape).
+FEATURE_CLIS: tuple[str, ...] = ()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coach", description="RunClub Coach: a Discord bot for running clubs."
@@ -48,14 +54,16 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument(
         "--application-id", type=int, help="your application id (default: read from DISCORD_TOKEN)"
     )
+    for name in FEATURE_CLIS:
+        importlib.import_module(name).register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handler = COMMANDS[args.command]
+    handler = getattr(args, "handler", None) or COMMANDS[args.command]
     try:
-        return handler(args)
+        return int(handler(args))
     except (ConfigError, CliError, StorageError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
