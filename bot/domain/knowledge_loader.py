@@ -75,12 +75,15 @@ def validate_knowledge(
     if not files:
         problems.append(Problem(_show(knowledge_dir), None, None, "no entry files (*.md) found"))
     parsed = [_read_entry(p, topics, articles, texts, problems) for p in files]
-    good = [e for e in parsed if e is not None]
-    _cross_check(good, problems)
+    readable = [e for e in parsed if e is not None]
+    # Every file counts as an existing id (its id must equal its name, which also makes ids
+    # unique), so a broken entry isn't reported again as a dangling link in its neighbours.
+    _cross_check(readable, {p.stem for p in files})
     problems.sort(key=lambda p: (p.file, p.line or 0))
     if problems:
         return None, problems
-    entries = {e.entry.id: e.entry for e in sorted(good, key=lambda e: e.entry.id)}
+    good = sorted((e.entry for e in readable if e.entry is not None), key=lambda e: e.id)
+    entries = {e.id: e for e in good}
     kb = KnowledgeBase(
         entries=MappingProxyType(entries),
         topics=tuple(topics.values()) if topics else (),
@@ -146,6 +149,9 @@ def _parse_yaml(text: str, first_line: int, rep: _Reporter) -> _Doc | None:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark is not None else None
         detail = " ".join(str(exc.problem or exc.context or "syntax error").split())
+        ctx = exc.context_mark
+        if exc.context and ctx is not None and mark is not None and ctx.line != mark.line:
+            detail += f" ({exc.context} at line {first_line + ctx.line})"
         rep.at((), f"invalid YAML: {detail}", line)
         return None
     except yaml.YAMLError as exc:
@@ -248,7 +254,7 @@ def _read_topics(
 def _items(data: dict[str, Any], key: str, rep: _Reporter) -> list[tuple[int, Any]]:
     value = data.get(key)
     if key not in data:
-        rep.at((), f"missing field '{key}'")
+        rep.at((key,), "missing required field")
     elif not isinstance(value, list) or not value:
         rep.at((key,), "must be a non-empty list")
     else:
@@ -279,8 +285,14 @@ def _check_fields(item: Any, keys: Iterable[str], path: KeyPath, rep: _Reporter)
 
 @dataclass(frozen=True)
 class _Parsed:
-    entry: Entry
+    """What cross-file checks need; `entry` is None when the file has problems of its own."""
+
+    stem: str
     rep: _Reporter
+    title: str | None
+    aliases: list[tuple[int, str]]
+    related: list[tuple[int, str]]
+    entry: Entry | None
 
 
 def _read_entry(
@@ -331,20 +343,21 @@ def _read_entry(
     sources = _sources(data, articles, texts, rep)
     if not body:
         rep.at((), "the answer body after the front matter is empty", close + 2)
-    if rep.count > before:
-        return None
-    entry = Entry(
-        id=data["id"],
-        title=data["title"].strip(),
-        aliases=tuple(a.strip() for a in aliases),
-        topic=data["topic"],
-        related=tuple(related),
-        sources=tuple(sources),
-        body=body,
-        action=data.get("action"),
-        path=path,
-    )
-    return _Parsed(entry, rep)
+    title = data["title"].strip() if _nonempty_str(data.get("title")) else None
+    entry = None
+    if rep.count == before:
+        entry = Entry(
+            id=data["id"],
+            title=data["title"].strip(),
+            aliases=tuple(a.strip() for _, a in aliases),
+            topic=data["topic"],
+            related=tuple(r for _, r in related),
+            sources=tuple(sources),
+            body=body,
+            action=data.get("action"),
+            path=path,
+        )
+    return _Parsed(path.stem, rep, title, aliases, related, entry)
 
 
 def _require_str(data: dict[str, Any], key: str, rep: _Reporter) -> None:
@@ -354,7 +367,10 @@ def _require_str(data: dict[str, Any], key: str, rep: _Reporter) -> None:
         rep.at((key,), "must be a non-empty string")
 
 
-def _str_list(data: dict[str, Any], key: str, rep: _Reporter, minimum: int) -> list[str]:
+def _str_list(
+    data: dict[str, Any], key: str, rep: _Reporter, minimum: int
+) -> list[tuple[int, str]]:
+    """The valid items with their positions (so later checks can still point at the right one)."""
     if key not in data:
         rep.at((key,), "missing required field", 1)
         return []
@@ -367,7 +383,7 @@ def _str_list(data: dict[str, Any], key: str, rep: _Reporter, minimum: int) -> l
         rep.at((key, i), "must be a non-empty string")
     if len(value) < minimum:
         rep.at((key,), f"needs at least {minimum} items, has {len(value)}")
-    return [] if bad else list(value)
+    return [(i, v) for i, v in enumerate(value) if i not in bad]
 
 
 def _sources(
@@ -433,32 +449,34 @@ def _norm_alias(text: str) -> str:
     return " ".join(text.lower().split()).rstrip("?!. ")
 
 
-def _cross_check(parsed: list[_Parsed], problems: list[Problem]) -> None:
-    """Checks that need every entry: unique ids, related ids, aliases unique across entries."""
-    ids: dict[str, _Parsed] = {}
+def _cross_check(parsed: list[_Parsed], ids: set[str]) -> None:
+    """Checks that need every entry: related ids exist, titles and aliases unique across entries."""
+    holders: dict[str, list[tuple[_Parsed, KeyPath, str]]] = {}
     for p in parsed:
-        if p.entry.id in ids:
-            p.rep.at(("id",), f"duplicate id, also used by {ids[p.entry.id].rep.file}")
-        ids.setdefault(p.entry.id, p)
-    phrases: dict[str, str] = {}
-    for p in parsed:
-        e = p.entry
-        for i, rel in enumerate(e.related):
-            if rel == e.id:
+        seen_related: set[str] = set()
+        for i, rel in p.related:
+            if rel == p.stem:
                 p.rep.at(("related", i), "an entry cannot be related to itself")
             elif rel not in ids:
                 p.rep.at(("related", i), f"unknown entry id {rel!r}")
-            elif rel in e.related[:i]:
+            elif rel in seen_related:
                 p.rep.at(("related", i), f"{rel!r} is listed twice")
-        # A phrase that names two entries would make question matching ambiguous.
-        named: list[tuple[KeyPath, str]] = [(("title",), e.title)]
-        named += [(("aliases", i), a) for i, a in enumerate(e.aliases)]
+            seen_related.add(rel)
+        named: list[tuple[KeyPath, str]] = [(("title",), p.title)] if p.title else []
+        named += [(("aliases", i), a) for i, a in p.aliases]
+        mine: set[str] = set()
         for path, phrase in named:
             key = _norm_alias(phrase)
-            owner = phrases.get(key)
-            if owner is None:
-                phrases[key] = e.id
-            elif owner == e.id:
+            if key in mine:
                 p.rep.at(path, f"{phrase!r} repeats this entry's title or another alias")
-            else:
-                p.rep.at(path, f"{phrase!r} is already a title or alias of {owner!r}")
+                continue
+            mine.add(key)
+            holders.setdefault(key, []).append((p, path, phrase))
+    # A phrase naming two entries makes question matching ambiguous; both files are told, since
+    # either one may be the entry that should give the phrase up.
+    for found in holders.values():
+        if len(found) < 2:
+            continue
+        for p, path, phrase in found:
+            others = ", ".join(repr(q.stem) for q, _, _ in found if q is not p)
+            p.rep.at(path, f"{phrase!r} is also a title or alias of {others}")

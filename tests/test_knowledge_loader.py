@@ -1,0 +1,337 @@
+"""The knowledge loader on real files in tmp_path: good folders load, every kind of broken file
+is reported with its file, field and line, and all problems come back at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.domain.knowledge_loader import (
+    KnowledgeError,
+    Problem,
+    load_knowledge,
+    validate_knowledge,
+)
+
+TOPICS = """\
+topics:
+  - id: basics
+    name: The basics
+  - id: hills
+    name: Hills
+articles:
+  - id: art
+    file: art.txt
+    title: "An article"
+    cite: the test article
+"""
+
+ARTICLE = "Intro line.\nThe quick  brown\nfox jumps “over” the lazy dog — twice.\nEnd.\n"
+
+# Line numbers below refer to this template (line 1 is the opening ---).
+ALPHA = """\
+---
+id: alpha
+title: What is alpha?
+aliases:
+  - alpha question
+  - tell me about alpha
+  - alpha please
+topic: basics
+related: [beta]
+action: plan
+sources:
+  - article: art
+    who: Dr. Expert
+    quote: "The quick brown fox"
+---
+Alpha **answer** body.
+"""
+
+BETA = """\
+---
+id: beta
+title: What is beta?
+aliases: [beta question, tell me about beta, beta please]
+topic: hills
+related: [alpha]
+sources:
+  - article: art
+    quote: "jumps “over” the lazy dog"
+---
+
+Beta answer.
+
+"""
+
+
+@pytest.fixture
+def dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    monkeypatch.chdir(tmp_path)
+    kdir, sdir = tmp_path / "knowledge", tmp_path / "sources"
+    kdir.mkdir()
+    sdir.mkdir()
+    (kdir / "topics.yaml").write_text(TOPICS, encoding="utf-8")
+    (kdir / "alpha.md").write_text(ALPHA, encoding="utf-8")
+    (kdir / "beta.md").write_text(BETA, encoding="utf-8")
+    (sdir / "art.txt").write_text(ARTICLE, encoding="utf-8")
+    return kdir, sdir
+
+
+def only_problem(kdir: Path, sdir: Path | None) -> Problem:
+    kb, problems = validate_knowledge(kdir, sdir)
+    assert kb is None
+    assert len(problems) == 1, "\n".join(map(str, problems))
+    return problems[0]
+
+
+def test_good_folder_loads(dirs: tuple[Path, Path]) -> None:
+    kdir, sdir = dirs
+    kb = load_knowledge(kdir, sdir)
+    assert len(kb) == 2
+    assert [t.id for t in kb.topics] == ["basics", "hills"]
+    assert kb.articles["art"].file == "art.txt"
+    assert kb.source_dir == sdir
+    alpha = kb.get("alpha")
+    assert alpha is not None
+    assert alpha.title == "What is alpha?"
+    assert alpha.aliases == ("alpha question", "tell me about alpha", "alpha please")
+    assert alpha.related == ("beta",)
+    assert alpha.action == "plan"
+    assert alpha.sources[0].who == "Dr. Expert"
+    assert alpha.body == "Alpha **answer** body."
+    assert alpha.path == kdir / "alpha.md"
+    beta = kb.get("beta")
+    assert beta is not None
+    assert beta.action is None
+    assert beta.sources[0].who is None
+    assert beta.body == "Beta answer."
+    assert [(t.id, [e.id for e in es]) for t, es in kb.by_topic()] == [
+        ("basics", ["alpha"]),
+        ("hills", ["beta"]),
+    ]
+
+
+def test_readme_and_underscore_files_are_not_entries(dirs: tuple[Path, Path]) -> None:
+    kdir, sdir = dirs
+    (kdir / "README.md").write_text("# How to write entries\n", encoding="utf-8")
+    (kdir / "_draft.md").write_text("not front matter\n", encoding="utf-8")
+    assert len(load_knowledge(kdir, sdir)) == 2
+
+
+def edit(kdir: Path, name: str, old: str, new: str) -> None:
+    path = kdir / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "line", "message"),
+    [
+        ("topic: basics", "topic: hillz", "topic", 8, "unknown topic 'hillz'"),
+        ("id: alpha", "id: alfa", "id", 2, "must equal the file name 'alpha'"),
+        ("id: alpha", "id: Alpha_1", "id", 2, "not a lowercase-hyphenated id"),
+        ("title: What is alpha?", "title: [a, b]", "title", 3, "must be a non-empty string"),
+        ("title: What is alpha?", "title: ''", "title", 3, "must be a non-empty string"),
+        ("title: What is alpha?\n", "", "title", 1, "missing required field"),
+        ("  - tell me about alpha\n  - alpha please\n", "", "aliases", 4, "at least 3"),
+        ("  - alpha please", "  - 42", "aliases[2]", 7, "must be a non-empty string"),
+        ("  - alpha please", "  - What is alpha?", "aliases[2]", 7, "repeats this entry's"),
+        ("related: [beta]", "related: [gamma]", "related[0]", 9, "unknown entry id 'gamma'"),
+        ("related: [beta]", "related: [beta, alpha]", "related[1]", 9, "related to itself"),
+        ("related: [beta]", "related: beta", "related", 9, "must be a list"),
+        ("action: plan", "action: nap", "action", 10, "unknown action 'nap'"),
+        ("action: plan", "tpoic: basics", "tpoic", 10, "unknown field"),
+        ("action: plan", "topic: hills", "topic", 10, "duplicate field"),
+        ("  - article: art\n", "  - article: mag\n", "sources[0].article", 12, "'mag'"),
+        ("    who: Dr. Expert", "    who: ''", "sources[0].who", 13, "non-empty string"),
+        ("    who: Dr. Expert", "    whom: Dr. X", "sources[0].whom", 13, "unknown field"),
+        ('    quote: "The quick brown fox"\n', "", "sources[0]", 12, "missing 'quote'"),
+        ("quick brown fox", "quick red fox", "sources[0].quote", 14, "not found verbatim"),
+        (
+            ALPHA[ALPHA.index("sources:") : ALPHA.rindex("---")],
+            "sources: []\n",
+            "sources",
+            11,
+            "at least 1 source",
+        ),
+    ],
+)
+def test_broken_entry_names_file_field_and_line(
+    dirs: tuple[Path, Path], old: str, new: str, field: str, line: int, message: str
+) -> None:
+    kdir, sdir = dirs
+    edit(kdir, "alpha.md", old, new)
+    problem = only_problem(kdir, sdir)
+    assert problem.file == "knowledge/alpha.md"
+    assert (problem.field, problem.line) == (field, line)
+    assert message in problem.message
+    assert str(problem).startswith(f"knowledge/alpha.md:{line}: {field}: ")
+
+
+def test_yaml_syntax_error_reports_its_line(dirs: tuple[Path, Path]) -> None:
+    kdir, sdir = dirs
+    edit(kdir, "alpha.md", "topic: basics", "topic: [basics")
+    problem = only_problem(kdir, sdir)
+    assert problem.message.startswith("invalid YAML")
+    assert problem.line is not None and 8 <= problem.line <= 10
+    assert "line 8" in problem.message  # where the unclosed list started
+
+
+def test_stray_colon_is_a_yaml_error_on_its_line(dirs: tuple[Path, Path]) -> None:
+    kdir, sdir = dirs
+    edit(kdir, "alpha.md", "title: What is alpha?", "title: Alpha: what is it?")
+    problem = only_problem(kdir, sdir)
+    assert problem.message.startswith("invalid YAML")
+    assert str(problem).startswith("knowledge/alpha.md:3: invalid YAML")
+
+
+def test_alias_shared_by_two_entries_is_reported_in_both(dirs: tuple[Path, Path]) -> None:
+    kdir, sdir = dirs
+    edit(kdir, "alpha.md", "  - alpha please", "  - Beta  Question?")
+    _, problems = validate_knowledge(kdir, sdir)
+    assert [(p.file, p.line, p.field) for p in problems] == [
+        ("knowledge/alpha.md", 7, "aliases[2]"),
+        ("knowledge/beta.md", 4, "aliases[0]"),
+    ]
+    assert "also a title or alias of 'beta'" in problems[0].message
+    assert "also a title or alias of 'alpha'" in problems[1].message
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("Just a body, no front matter.\n", 1, "must start with a '---' line"),
+        ("---\nid: alpha\ntitle: x\n", 1, "never closed"),
+        ("---\n- a\n- b\n---\nbody\n", 1, "must be a YAML mapping"),
+        (ALPHA.split("---\n")[0] + "---\n" + ALPHA.split("---\n")[1] + "---\n\n  \n", 16, "empty"),
+    ],
+)
+def test_broken_file_structure(dirs: tuple[Path, Path], text: str, line: int, message: str) -> None:
+    kdir, sdir = dirs
+    (kdir / "alpha.md").write_text(text, encoding="utf-8")
+    kb, problems = validate_knowledge(kdir, sdir)
+    assert kb is None
+    mine = [p for p in problems if p.file == "knowledge/alpha.md"]
+    assert [(p.line, message in p.message) for p in mine] == [(line, True)], problems
+
+
+def test_not_utf8_is_reported(dirs: tuple[Path, Path]) -> None:
+    kdir, sdir = dirs
+    (kdir / "alpha.md").write_bytes(ALPHA.encode("utf-8").replace(b"alpha?", b"alpha\xff"))
+    problem = only_problem(kdir, sdir)
+    assert problem.file == "knowledge/alpha.md"
+    assert "UTF-8" in problem.message
+
+
+def test_quote_whitespace_is_collapsed_but_nothing_else(dirs: tuple[Path, Path]) -> None:
+    kdir, sdir = dirs
+    # The article has "quick  brown\nfox": a different whitespace run still matches.
+    edit(kdir, "alpha.md", '"The quick brown fox"', '"The  quick brown  fox"')
+    assert load_knowledge(kdir, sdir).get("alpha") is not None
+    edit(kdir, "alpha.md", '"The  quick brown  fox"', '"the quick brown fox"')
+    assert "not found verbatim" in only_problem(kdir, sdir).message
+
+
+def test_straight_quotes_get_a_typography_hint(dirs: tuple[Path, Path]) -> None:
+    kdir, sdir = dirs
+    edit(kdir, "beta.md", "jumps “over” the lazy dog", 'jumps \\"over\\" the lazy dog')
+    problem = only_problem(kdir, sdir)
+    assert (problem.file, problem.field, problem.line) == (
+        "knowledge/beta.md",
+        "sources[0].quote",
+        9,
+    )
+    assert "quote marks or dashes" in problem.message
+
+
+def test_quotes_unchecked_without_a_source_dir(dirs: tuple[Path, Path]) -> None:
+    kdir, _ = dirs
+    edit(kdir, "alpha.md", "quick brown fox", "slow red fox")
+    assert load_knowledge(kdir).source_dir is None
+    assert load_knowledge(kdir, kdir.parent / "no-such-folder").get("alpha") is not None
+
+
+def test_broken_related_target_is_not_reported_twice(dirs: tuple[Path, Path]) -> None:
+    kdir, sdir = dirs
+    edit(kdir, "beta.md", "topic: hills", "topic: [hills")
+    _, problems = validate_knowledge(kdir, sdir)
+    assert [p.file for p in problems] == ["knowledge/beta.md"]
+
+
+def test_several_broken_files_report_every_problem_at_once(dirs: tuple[Path, Path]) -> None:
+    kdir, sdir = dirs
+    edit(kdir, "alpha.md", "topic: basics", "topic: hillz")
+    edit(kdir, "alpha.md", "related: [beta]", "related: [delta]")
+    edit(kdir, "beta.md", "id: beta", "id: bet")
+    (kdir / "gamma.md").write_text("no front matter\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(kdir, sdir)
+    got = [(p.file, p.line, p.field) for p in caught.value.problems]
+    assert got == [
+        ("knowledge/alpha.md", 8, "topic"),
+        ("knowledge/alpha.md", 9, "related[0]"),
+        ("knowledge/beta.md", 2, "id"),
+        ("knowledge/gamma.md", 1, None),
+    ]
+    lines = str(caught.value).splitlines()
+    assert lines[0] == "knowledge/alpha.md:8: topic: unknown topic 'hillz' (known: basics, hills)"
+    assert lines[3] == (
+        "knowledge/gamma.md:1: must start with a '---' line opening the YAML front matter"
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "line", "message"),
+    [
+        ("  - id: hills\n    name: Hills\n", "  - id: hills\n", "topics[1]", 4, "missing 'name'"),
+        ("  - id: hills\n", "  - id: basics\n", "topics[1].id", 4, "duplicate topic id"),
+        ("articles:", "artikles:", "artikles", 6, "unknown field"),
+        ("    file: art.txt", "    file: missing.txt", "articles[0].file", 8, "cannot read"),
+        ("    cite: the test article", "    cite: 3", "articles[0].cite", 10, "non-empty string"),
+        ("topics:\n", "topics: [\n", None, 2, "invalid YAML"),
+    ],
+)
+def test_broken_topics_file(
+    dirs: tuple[Path, Path], old: str, new: str, field: str | None, line: int, message: str
+) -> None:
+    kdir, sdir = dirs
+    edit(kdir, "topics.yaml", old, new)
+    kb, problems = validate_knowledge(kdir, sdir)
+    assert kb is None
+    mine = [p for p in problems if p.file == "knowledge/topics.yaml"]
+    assert len(mine) >= 1, problems
+    assert any(p.field == field and p.line == line and message in p.message for p in mine), mine
+
+
+def test_missing_topics_file_and_empty_folder(tmp_path: Path) -> None:
+    kdir = tmp_path / "k"
+    kdir.mkdir()
+    kb, problems = validate_knowledge(kdir, None)
+    assert kb is None
+    assert any(p.file.endswith("topics.yaml") and "missing" in p.message for p in problems)
+    assert any("no entry files" in p.message for p in problems)
+    _, problems = validate_knowledge(tmp_path / "nope", None)
+    assert "knowledge folder not found" in problems[0].message
+
+
+def test_problem_str_omits_unknown_parts() -> None:
+    assert str(Problem("k/a.md", 12, "topic", "bad")) == "k/a.md:12: topic: bad"
+    assert str(Problem("k/a.md", None, "topic", "bad")) == "k/a.md: topic: bad"
+    assert str(Problem("k/a.md", 3, None, "bad")) == "k/a.md:3: bad"
+    assert str(Problem("k/a.md", None, None, "bad")) == "k/a.md: bad"
+    err = KnowledgeError([Problem("a", 1, None, "x"), Problem("b", None, None, "y")])
+    assert str(err) == "a:1: x\nb: y"
+
+
+def test_paths_outside_the_current_dir_are_shown_whole(
+    dirs: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kdir, sdir = dirs
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    edit(kdir, "alpha.md", "topic: basics", "topic: hillz")
+    assert only_problem(kdir, sdir).file == str(kdir / "alpha.md")
