@@ -360,7 +360,11 @@ async def test_late_initial_response_is_unknown_interaction(world: dict[str, Any
     async with asyncio.timeout(10), running(ProbeBot(), fake) as bot:
         await bot.tree.sync()
         errors: list[BaseException] = []
-        bot.tree.on_error = lambda i, e: errors.append(e)  # type: ignore[assignment,method-assign]
+
+        async def on_error(interaction: discord.Interaction, error: BaseException) -> None:
+            errors.append(error)
+
+        bot.tree.on_error = on_error  # type: ignore[method-assign]
         await fake.invoke(world["guild"], world["general"], world["runner"], "hello", {"name": "E"})
         await fake.wait_until(lambda: bool(errors), 5, "the command error")
     assert isinstance(errors[0].__cause__, discord.NotFound)

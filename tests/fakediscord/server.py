@@ -180,7 +180,8 @@ class FakeDiscord(InteractionsMixin):
             if remaining <= 0:
                 raise FakeDiscordError(f"timed out after {timeout}s waiting for {what}")
             try:
-                await asyncio.wait_for(self._pulse.wait(), remaining)
+                # Short slices so predicates over state outside the fake are re-checked too.
+                await asyncio.wait_for(self._pulse.wait(), min(remaining, 0.05))
             except TimeoutError:
                 continue
 
