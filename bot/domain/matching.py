@@ -38,12 +38,19 @@ BODY_FIELD = 0.6
 UNKNOWN_WEIGHT = 0.6  # times the highest IDF: a word the index has never seen
 CUE_WEIGHT = 1.5  # times the highest IDF: an off-topic cue (shoes, pacing, injuries...)
 INCIDENTAL_CAP = 1.0  # a term found only in entry bodies is incidental, not topical
+TITLE_BONUS = 0.1  # the title is the canonical question: matching it counts a little extra
 TF_WEIGHT = 0.05  # how densely the entry uses the question's terms, to order near-ties
 TIE_BREAK = 0.05  # weight of raw string similarity to the best label, to order near-ties
-MIN_COVERAGE = 0.6
+NUMBER_WEIGHT = 0.5  # an unknown number ("3", "30k")
+MIN_COVERAGE = 0.58
+# A long, rambling question keeps its topic words among personal context: enough specific matched
+# weight in absolute terms can stand in for coverage.
+LONG_COVERAGE = 0.4
+LONG_MASS = 7.0
 MIN_SCORE = 0.35
 SUGGESTIONS = 3
 NAME_LIMIT = 100
+_MAX_RAW = 1 + TITLE_BONUS + TF_WEIGHT + TIE_BREAK  # reported scores are scaled into [0, 1]
 
 
 @dataclass(frozen=True)
@@ -70,7 +77,7 @@ class AutocompleteChoice:
 @dataclass(frozen=True)
 class _Doc:
     entry: Entry
-    questions: tuple[frozenset[str], ...]  # title and each alias, as term sets
+    questions: tuple[frozenset[str], ...]  # title and each alias, as term sets (title first)
     labels: tuple[str, ...]  # title and each alias, folded (for the tie-break)
     strength: dict[str, float]  # term -> field weight (title/alias beats body)
     density: dict[str, float]  # term -> saturated frequency over all fields
@@ -82,6 +89,9 @@ class _Analyzer:
     def __init__(self) -> None:
         self._vocab: set[str] = set()
         self._surface: dict[str, list[str]] = defaultdict(list)
+        # Inflections the maps do not list ("powerlifters", "bros") still reach them via stems.
+        self._stem_words = {text.stem(k): v for k, v in synonyms.WORDS.items()}
+        self._stop_stems = {text.stem(w) for w in text.STOP_WORDS}
 
     def learn(self, terms_source: Iterable[str]) -> None:
         for word in terms_source:
@@ -98,11 +108,16 @@ class _Analyzer:
     def _canonical(self, word: str) -> list[str]:
         if word in synonyms.OFF_TOPIC:
             return [_CUE + word]
-        if word in synonyms.WORDS:
-            return [text.stem(w) for w in synonyms.WORDS[word].split()]
+        mapped = synonyms.WORDS.get(word)
+        if mapped is not None:
+            return [text.stem(w) for w in mapped.split()]
         if word in text.STOP_WORDS:
             return []
-        return [text.stem(word)]
+        stemmed = text.stem(word)
+        mapped = self._stem_words.get(stemmed)
+        if mapped is not None:
+            return [text.stem(w) for w in mapped.split()]
+        return [] if stemmed in self._stop_stems else [stemmed]
 
     def _correct(self, word: str) -> str | None:
         """Closest known surface word for a typo, or None when nothing is close enough."""
@@ -212,6 +227,8 @@ class Matcher:
         for term in terms:
             if term.startswith(_CUE):
                 weights[term] = self._cue_w
+            elif term[0] == _FOREIGN and any(ch.isdigit() for ch in term):
+                weights[term] = NUMBER_WEIGHT  # "3 weeks", "30k a week": context, not topic
             else:
                 weights[term] = self._qw.get(term, self._unknown_w)
         return weights
@@ -238,7 +255,13 @@ class Matcher:
                     size = total + sum(self._idf.get(t, 0.0) for t in q_set)
                     best_dice = max(best_dice, 2 * shared / size)
             dense = sum(w * doc.density.get(t, 0.0) for t, w in q.items()) / total
-            score = ALIAS_WEIGHT * best_dice + (1 - ALIAS_WEIGHT) * cov + TF_WEIGHT * dense
+            titled = sum(w for t, w in q.items() if t in doc.questions[0]) / total
+            score = (
+                ALIAS_WEIGHT * best_dice
+                + (1 - ALIAS_WEIGHT) * cov
+                + TF_WEIGHT * dense
+                + TITLE_BONUS * titled
+            )
             ranked.append((score, cov, i))
         ranked.sort(key=lambda r: (-r[0], self._docs[r[2]].entry.id))
         # Lexical sets tie often ("can running build muscle" vs "which runs build the most
@@ -260,18 +283,17 @@ class Matcher:
             return Match(None, 0.0, ())
         q = self._query(question)
         ranked = self._rank(q, text.fold(question))
-        nearest = tuple(self._docs[i].entry for _, _, i in ranked[:SUGGESTIONS])
         if not ranked:
             return Match(None, 0.0, ())
-        score, cov, best = ranked[0]
-        if cov < MIN_COVERAGE or score < MIN_SCORE:
-            return Match(None, round(score, 4), nearest)
-        return Match(
-            self._docs[best].entry,
-            round(score, 4),
-            nearest[1:]
-            + tuple(self._docs[i].entry for _, _, i in ranked[SUGGESTIONS : SUGGESTIONS + 1]),
-        )
+        raw, cov, best = ranked[0]
+        score = round(min(1.0, raw / _MAX_RAW), 4)
+        mass = cov * sum(q.values())
+        covered = cov >= MIN_COVERAGE or (cov >= LONG_COVERAGE and mass >= LONG_MASS)
+        if not covered or raw < MIN_SCORE:
+            nearest = tuple(self._docs[i].entry for _, _, i in ranked[:SUGGESTIONS])
+            return Match(None, score, nearest)
+        others = tuple(self._docs[i].entry for _, _, i in ranked[1 : SUGGESTIONS + 1])
+        return Match(self._docs[best].entry, score, others)
 
     def _resolve_exact(self, question: str) -> Entry | None:
         stripped = question.strip()
