@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import discord
@@ -96,6 +97,21 @@ class ProbeBot(commands.Bot):
                 bot.clicks.append(button.custom_id or "")
                 await interaction.response.edit_message(content="Confirmed", view=None)
 
+        class Feedback(discord.ui.Modal, title="Feedback"):
+            text = discord.ui.TextInput(label="Your feedback", custom_id="feedback:text")
+
+            async def on_submit(self, interaction: discord.Interaction) -> None:
+                await interaction.response.send_message(f"Thanks: {self.text.value}")
+
+        @tree.command(description="Give feedback")
+        async def feedback(interaction: discord.Interaction) -> None:
+            await interaction.response.send_modal(Feedback(custom_id="feedback"))
+
+        @tree.command(description="DM me")
+        async def dm(interaction: discord.Interaction) -> None:
+            await interaction.user.send("Your plan")
+            await interaction.response.send_message("Sent", ephemeral=True)
+
         @tree.command(description="Ask to confirm")
         async def confirm(interaction: discord.Interaction) -> None:
             await interaction.response.send_message("Sure?", view=Confirm())
@@ -135,7 +151,15 @@ async def test_tree_sync_is_recorded_with_command_json(world: dict[str, Any]) ->
         synced = await bot.tree.sync()
         bot.tree.copy_global_to(guild=discord.Object(world["guild"].id))
         await bot.tree.sync(guild=discord.Object(world["guild"].id))
-    assert {c.name for c in synced} == {"hello", "slow", "faq", "reminder", "confirm"}
+    assert {c.name for c in synced} == {
+        "hello",
+        "slow",
+        "faq",
+        "reminder",
+        "confirm",
+        "feedback",
+        "dm",
+    }
     assert all(c.id for c in synced)
     scope, payload = fake.command_syncs[0]
     assert scope == "global"
@@ -381,3 +405,25 @@ async def test_channel_delete_and_guild_removal_events(world: dict[str, Any]) ->
         assert bot.get_guild(world["guild"].id) is None
         with pytest.raises(discord.Forbidden):
             await bot.get_partial_messageable(world["readonly"].id).send("hi")
+
+
+async def test_modal_submit_and_dm(world: dict[str, Any]) -> None:
+    fake: FakeDiscord = world["fake"]
+    async with asyncio.timeout(10), running(ProbeBot(), fake) as bot:
+        await bot.tree.sync()
+        inter = await fake.invoke(world["guild"], world["general"], world["runner"], "feedback")
+        modal = await inter.response()
+        assert modal["type"] == 9 and modal["data"]["custom_id"] == "feedback"
+        submit = await fake.submit_modal(
+            world["guild"], world["general"], world["runner"], "feedback", {"feedback:text": "ok"}
+        )
+        assert (await submit.response())["data"]["content"] == "Thanks: ok"
+        dm = await fake.invoke(world["guild"], world["general"], world["runner"], "dm")
+        await dm.response()
+    assert [m["content"] for m in fake.dm_messages(world["runner"])] == ["Your plan"]
+
+
+async def test_missing_spec_turns_validation_off(tmp_path: Path) -> None:
+    fake = FakeDiscord(spec_path=tmp_path / "absent.json")
+    assert fake.validator is None
+    assert "absent.json" in (fake.validation_off_reason or "")

@@ -90,6 +90,12 @@ def bot_limit_errors(body: Any) -> dict[str, Any] | None:
 class SpecValidator:
     def __init__(self, spec_path: Path) -> None:
         self.spec: dict[str, Any] = json.loads(spec_path.read_text(encoding="utf-8"))
+        # Discord accepts snowflakes as JSON integers too (discord.py sends some that way);
+        # the spec only lists the string form.
+        schemas = self.spec["components"]["schemas"]
+        schemas["SnowflakeType"] = {
+            "anyOf": [schemas["SnowflakeType"], {"type": "integer", "minimum": 0}]
+        }
         self.routes = RouteTable(list(self.spec["paths"]))
         self._validators: dict[Operation, Draft202012Validator | None] = {}
 
