@@ -41,11 +41,12 @@ INCIDENTAL_CAP = 1.0  # a term found only in entry bodies is incidental, not top
 TITLE_BONUS = 0.1  # the title is the canonical question: matching it counts a little extra
 TF_WEIGHT = 0.05  # how densely the entry uses the question's terms, to order near-ties
 TIE_BREAK = 0.05  # weight of raw string similarity to the best label, to order near-ties
+UNKNOWN_CAP = 2.0  # at most this many unknown words' worth of weight per question
 NUMBER_WEIGHT = 0.5  # an unknown number ("3", "30k")
 MIN_COVERAGE = 0.58
 # A long, rambling question keeps its topic words among personal context: enough specific matched
 # weight in absolute terms can stand in for coverage.
-LONG_COVERAGE = 0.4
+LONG_COVERAGE = 0.33
 LONG_MASS = 7.0
 MIN_SCORE = 0.35
 SUGGESTIONS = 3
@@ -224,13 +225,17 @@ class Matcher:
 
     def _weights(self, terms: list[str]) -> dict[str, float]:
         weights: dict[str, float] = {}
+        unknown = [t for t in dict.fromkeys(terms) if t[0] == _FOREIGN and t[:2] != _CUE]
+        # Personal context in a long question ("since january", "my mate says") is unknown to
+        # the index; its total weight is capped so it cannot drown the topic words.
+        unknown_w = self._unknown_w * min(1.0, UNKNOWN_CAP / max(len(unknown), 1))
         for term in terms:
             if term.startswith(_CUE):
                 weights[term] = self._cue_w
             elif term[0] == _FOREIGN and any(ch.isdigit() for ch in term):
                 weights[term] = NUMBER_WEIGHT  # "3 weeks", "30k a week": context, not topic
             else:
-                weights[term] = self._qw.get(term, self._unknown_w)
+                weights[term] = self._qw.get(term, unknown_w)
         return weights
 
     def _query(self, question: str) -> dict[str, float]:
@@ -288,7 +293,9 @@ class Matcher:
         raw, cov, best = ranked[0]
         score = round(min(1.0, raw / _MAX_RAW), 4)
         mass = cov * sum(q.values())
-        covered = cov >= MIN_COVERAGE or (cov >= LONG_COVERAGE and mass >= LONG_MASS)
+        cued = any(t.startswith(_CUE) for t in q)
+        long_ok = not cued and cov >= LONG_COVERAGE and mass >= LONG_MASS
+        covered = cov >= MIN_COVERAGE or long_ok
         if not covered or raw < MIN_SCORE:
             nearest = tuple(self._docs[i].entry for _, _, i in ranked[:SUGGESTIONS])
             return Match(None, score, nearest)

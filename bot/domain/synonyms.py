@@ -371,6 +371,7 @@ _WORDS: dict[str, str] = {
     "substitute": "replace",
     "swap": "replace",
     "sub": "replace",
+    "weight": "weight",  # explicit, or the stem of "weights" would send it to lifting
     "use": "use",
     "uses": "use",
     "using": "use",

@@ -37,6 +37,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     wasnt we well were werent what whats when where which while who whom whose why will with
     wo wonder wondering wont would wouldnt x y yeah yes yet yo you youd youll your youre
     yours yourself yourselves z
+    nothing way lot lots stuff total
     """.split()  # noqa: SIM905
 )
 
