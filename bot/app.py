@@ -21,7 +21,10 @@ from bot.services import CommandInfo, Services
 
 log = logging.getLogger(__name__)
 
-FEATURE_COGS = ("bot.cogs.core",)
+FEATURE_COGS = (
+    "bot.cogs.core",
+    "bot.cogs.faq",
+)
 SYNC_HASH_KEY = "command_sync_hash"
 SHUTDOWN_GRACE_SECONDS = 10
 

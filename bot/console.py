@@ -15,7 +15,7 @@ from typing import Any, TextIO
 from bot.app import FEATURE_COGS, CoachBot, command_catalog
 from bot.commands.context import Caller, ChannelRef, RoleRef
 from bot.console_parse import Club, ParseError, parse
-from bot.markdown import unescape_for_terminal
+from bot.console_text import reply_text
 from bot.replies import Reply
 from bot.services import Services
 
@@ -68,7 +68,7 @@ class Console:
 
     def show(self, reply: Reply) -> str:
         self.last_buttons = reply.buttons
-        return unescape_for_terminal(self._text("console/reply.j2", reply=reply))
+        return reply_text(self.services.renderer, reply, show_buttons=True)
 
     async def _press(self, args: list[str]) -> str:
         index = int(args[0]) - 1 if args and args[0].isdigit() else -1

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.domain.clock import Clock, SystemClock
+from bot.domain.cooldown import RepeatCooldown
 from bot.knowledge_store import KnowledgeStore
 from bot.render import Renderer
 from bot.settings import Settings
@@ -31,6 +32,7 @@ class Services:
     clock: Clock
     started_at: datetime
     meta: MetaRepository
+    faq_cooldown: RepeatCooldown
     # Filled once the command tree is built; read by /about and the console's help.
     catalog: tuple[CommandInfo, ...] = field(default=())
 
@@ -57,4 +59,5 @@ async def open_services(settings: Settings, clock: Clock | None = None) -> Servi
         clock=clock,
         started_at=clock.now(),
         meta=MetaRepository(db),
+        faq_cooldown=RepeatCooldown(clock),
     )
