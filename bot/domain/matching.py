@@ -132,6 +132,8 @@ class _Analyzer:
 
     def terms(self, raw: str, *, correct: bool) -> list[str]:
         words = _apply_phrases(text.words(raw))
+        if words and words[0] in synonyms.LEADING:
+            words[0] = synonyms.LEADING[words[0]]
         out: list[str] = []
         for word in words:
             canon = self._canonical(word)

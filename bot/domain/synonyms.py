@@ -47,7 +47,6 @@ _PHRASES: dict[str, str] = {
     "new runners": "beginner",
     "new to running": "beginner",
     "just started running": "beginner",
-    "for years": "experienced",
     "time under tension": "tension",
     "blood vessels": "capillary",
     "blood vessel": "capillary",
@@ -65,6 +64,12 @@ _PHRASES: dict[str, str] = {
     "not gaining": "mistake",
     "not building": "mistake",
     "not growing": "mistake",
+    "not lose": "keep",
+    "not losing": "keep",
+    "stop losing": "keep",
+    "stop me losing": "keep",
+    "without losing": "keep",
+    "avoid losing": "keep",
     "how long": "howlong",
     "how soon": "howlong",
     "lean body mass": "muscle",
@@ -78,9 +83,6 @@ _PHRASES: dict[str, str] = {
     "interference effect": "interfere",
     "warm up": "drill",
     "warm ups": "drill",
-    "lose muscle": "keep muscle",
-    "losing muscle": "keep muscle",
-    "muscle loss": "keep muscle",
     "shin splints": "zzinjury",
 }
 
@@ -286,6 +288,7 @@ _WORDS: dict[str, str] = {
     "c25k": "beginner",
     "new": "beginner",
     "trained": "experienced",
+    "years": "experienced",
     "experienced": "experienced",
     "advanced": "experienced",
     "veteran": "experienced",
@@ -325,12 +328,11 @@ _WORDS: dict[str, str] = {
     "avoiding": "skip",
     "keep": "keep",
     "maintain": "keep",
+    "prevent": "keep",
     "maintaining": "keep",
     "preserve": "keep",
     "preserving": "keep",
     "retain": "keep",
-    "lose": "keep",
-    "losing": "keep",
     # training habits
     "mistakes": "mistake",
     "mistake": "mistake",
@@ -396,7 +398,7 @@ OFF_TOPIC: frozenset[str] = frozenset(
     caffeine capital carbon coffee cold cost creatine crossfit cycling discount doctor
     fascia fat football forecast fracture free garmin giveaway golf half heart heat hot
     insoles itb joke keto knee knees loss negative nitro pace pacing pain painful parkrun pb
-    physio pilates plantar plated poem pr pregnancy pregnant preworkout price race racing
+    zzwhere physio pilates plantar plated poem pr pregnancy pregnant preworkout price race racing
     rain raining rate rugby sell shoe shoes shop sneakers snow soccer song spikes splits
     sprain sprained steroids strava supplement supplements swelling swim swimmer swimming
     swollen tendinitis tendon tendonitis tennis torn trainers vegan watch weather weightloss
@@ -411,5 +413,7 @@ INJECTION: re.Pattern[str] = re.compile(
     r"|\btoken\b|\bdeveloper mode\b|\bapi key\b|@everyone|@here"
 )
 
+# A question that opens with these asks for something the articles never give (a place).
+LEADING: Mapping[str, str] = MappingProxyType({"where": "zzwhere"})
 PHRASES: Mapping[str, str] = MappingProxyType(_PHRASES)
 WORDS: Mapping[str, str] = MappingProxyType(_WORDS)

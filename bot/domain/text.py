@@ -34,10 +34,11 @@ STOP_WORDS: frozenset[str] = frozenset(
     still such sure t tbh than thank thanks thanx that thats the their theirs them
     themselves then there theres these they theyre thing things think this tho those though
     thx time to too tried try trying u under until up ur us v very via vs w wanna want was
-    wasnt we well were werent what whats when where which while who whom whose why will with
+    wasnt we well were werent what whats when where which while who whom whose will with
     wo wonder wondering wont would wouldnt x y yeah yes yet yo you youd youll your youre
     yours yourself yourselves z
-    nothing way lot lots stuff total
+    nothing way lot lots stuff total possible possibly true false myth legit fact question ask
+    asking curious
     """.split()  # noqa: SIM905
 )
 
