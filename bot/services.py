@@ -7,11 +7,15 @@ from datetime import datetime
 
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.cooldown import RepeatCooldown
+from bot.domain.timezones import TimezoneIndex
 from bot.knowledge_store import KnowledgeStore
+from bot.reminders.ports import ReminderControl
 from bot.render import Renderer
 from bot.settings import Settings
 from bot.storage.db import Database
+from bot.storage.guild_settings import GuildSettingsRepository
 from bot.storage.meta import MetaRepository
+from bot.storage.reminders import ReminderRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +37,12 @@ class Services:
     started_at: datetime
     meta: MetaRepository
     faq_cooldown: RepeatCooldown
+    reminders: ReminderRepository
+    guild_settings: GuildSettingsRepository
+    # Built once at start-up: every autocomplete keystroke reuses it.
+    timezones: TimezoneIndex
+    # Set by the bot once the reminder dispatcher runs (None in the console and the CLI).
+    reminder_control: ReminderControl | None = None
     # Filled once the command tree is built; read by /about and the console's help.
     catalog: tuple[CommandInfo, ...] = field(default=())
 
@@ -60,4 +70,7 @@ async def open_services(settings: Settings, clock: Clock | None = None) -> Servi
         started_at=clock.now(),
         meta=MetaRepository(db),
         faq_cooldown=RepeatCooldown(clock),
+        reminders=ReminderRepository(db),
+        guild_settings=GuildSettingsRepository(db),
+        timezones=TimezoneIndex(),
     )

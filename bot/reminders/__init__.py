@@ -1,0 +1,1 @@
+"""Weekly reminder delivery: rendering the post, sending it over HTTP, the dispatcher task."""
