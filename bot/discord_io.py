@@ -102,11 +102,12 @@ async def respond(
 ) -> None:
     """Answer with the reply, deferring first if the work is slow; never raises."""
     task = asyncio.ensure_future(work)
-    deferred = False
+    deferred: bool | None = None  # None: not deferred; else the ephemerality of the defer
     try:
         reply = await asyncio.wait_for(asyncio.shield(task), DEFER_AFTER_SECONDS)
     except TimeoutError:
-        deferred = await _defer(interaction, likely_ephemeral)
+        if await _defer(interaction, likely_ephemeral):
+            deferred = likely_ephemeral
         reply = await task
     await send_reply(interaction, reply, deferred=deferred)
 
@@ -123,25 +124,31 @@ async def _defer(interaction: discord.Interaction, ephemeral: bool) -> bool:
         return False
 
 
-async def send_reply(interaction: discord.Interaction, reply: Reply, *, deferred: bool) -> None:
+async def send_reply(
+    interaction: discord.Interaction, reply: Reply, *, deferred: bool | None = None
+) -> None:
+    """Send `reply` as the interaction's answer, whatever state the interaction is in."""
     kwargs = message_kwargs(reply)
+    is_component = interaction.type is discord.InteractionType.component
+    answered = deferred is not None or interaction.response.is_done()
     try:
-        if reply.edit_original and interaction.type is discord.InteractionType.component:
-            if deferred or interaction.response.is_done():
+        if reply.edit_original and is_component:
+            if answered:
                 await interaction.edit_original_response(**kwargs)
             else:
                 await interaction.response.edit_message(**kwargs)
-        elif deferred or interaction.response.is_done():
-            if kwargs.get("view") is None:
-                kwargs.pop("view")
-            if deferred and interaction.type is not discord.InteractionType.component:
-                await interaction.edit_original_response(**kwargs)
-            else:
-                await interaction.followup.send(ephemeral=reply.ephemeral, **kwargs)
-        else:
-            if kwargs.get("view") is None:
-                kwargs.pop("view")
+            return
+        if kwargs.get("view") is None:
+            kwargs.pop("view")
+        if not answered:
             await interaction.response.send_message(ephemeral=reply.ephemeral, **kwargs)
+        elif deferred is not None and not is_component and deferred == reply.ephemeral:
+            await interaction.edit_original_response(**kwargs)  # fills in "thinking..."
+        else:
+            if deferred is not None and not is_component:
+                # The defer guessed the wrong visibility: replace it rather than leak or hide.
+                await interaction.delete_original_response()
+            await interaction.followup.send(ephemeral=reply.ephemeral, **kwargs)
     except discord.NotFound as exc:
         # 10062: the 3-second window passed (or the interaction was already answered elsewhere).
         log.warning("interaction %s expired before we answered: %s", interaction.id, exc)

@@ -56,7 +56,7 @@ class Core(commands.Cog):
                 exc_info=error,
             )
             reply = self.bot.router.error("errors/internal.j2")
-        await send_reply(interaction, reply, deferred=False)
+        await send_reply(interaction, reply)
 
 
 async def setup(bot: CoachBot) -> None:
