@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 import discord
+from pydantic import ValidationError
 
 from bot.domain.knowledge_loader import KnowledgeError, validate_knowledge
 from bot.render import Renderer, TemplateProblem
@@ -140,7 +141,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         settings = load_settings()
     except ConfigError as exc:
         problems.extend(exc.problems)
-        settings = Settings.model_construct()  # defaults, to go on checking the files
+        settings = _settings_without(exc.fields)
     sources = settings.resolved_sources_dir
     kb, kb_problems = validate_knowledge(settings.knowledge_dir, sources)
     problems.extend(str(p) for p in kb_problems)
@@ -163,6 +164,16 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"{templates} templates compile."
     )
     return 0
+
+
+def _settings_without(bad: tuple[str, ...]) -> Settings:
+    """The configuration with only the bad fields reset to defaults, so `check` still checks the
+    configured KNOWLEDGE_DIR/TEMPLATES_DIR when, say, DEFAULT_TIMEZONE is wrong."""
+    defaults = {name: Settings.model_fields[name].default for name in bad}
+    try:
+        return Settings(**defaults)
+    except ValidationError:
+        return Settings.model_construct()
 
 
 def cmd_sync(args: argparse.Namespace) -> int:

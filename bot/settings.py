@@ -22,9 +22,10 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 class ConfigError(Exception):
     """Bad or missing configuration: one line per problem, each naming the variable."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], fields: tuple[str, ...] = ()) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+        self.fields = fields  # the Settings fields at fault, so `coach check` can go on
 
 
 class Settings(BaseSettings):
@@ -116,7 +117,9 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         settings = Settings(**overrides)
     except ValidationError as exc:
-        raise ConfigError([_describe(err) for err in exc.errors()]) from None
+        errors = exc.errors()
+        fields = tuple(str(err["loc"][0]) for err in errors if err.get("loc"))
+        raise ConfigError([_describe(err) for err in errors], fields) from None
     settings.database_path.parent.mkdir(parents=True, exist_ok=True)
     return settings
 
