@@ -255,6 +255,8 @@ class _Shape:
     strength: int
     long: bool
     strides: bool
+    # A recovery week keeps the build layout with its last hard day turned into a rest day.
+    drop_last_hard: bool
 
 
 def _shape(profile: Profile, week: int) -> _Shape:
@@ -266,20 +268,27 @@ def _shape(profile: Profile, week: int) -> _Shape:
     h = max(0, min(hard_cap(profile, week), (n + 1) // 2, room))
     while s > _MAX_STRENGTH[h]:
         h -= 1  # hard days crowd out the days strength may go on
-    if is_recovery_week(week) and h >= 2:
-        h, n = h - 1, n - 1  # the dropped hard day becomes a rest day
     rotation = HARD_ROTATION[profile.hills]
     if profile.hills is Hills.FLAT and profile.level is Level.TRAINED:
         rotation = TRAINED_FLAT_ROTATION
     runs = n - h - s
     long = runs >= 1 and profile.goal is not Goal.MUSCLE and not _easing_in(profile, week)
     return _Shape(
-        n=n, hard=rotation[:h], strength=s, long=long, strides=runs - long >= 1 and runs >= 2
+        n=n,
+        hard=rotation[:h],
+        strength=s,
+        long=long,
+        strides=runs - long >= 1 and runs >= 2,
+        drop_last_hard=is_recovery_week(week) and h >= 2,
     )
 
 
+def _hard_kinds(shape: _Shape) -> tuple[SessionKind, ...]:
+    return shape.hard[:-1] if shape.drop_last_hard else shape.hard
+
+
 def _kinds(shape: _Shape) -> set[SessionKind]:
-    kinds = set(shape.hard)
+    kinds = set(_hard_kinds(shape))
     if shape.strides:
         kinds.add(SessionKind.STRIDES)
     return kinds
@@ -297,7 +306,9 @@ def _reps(profile: Profile, kind: SessionKind, week: int) -> int:
     week before and the week after is at most two reps more.
     """
     first = next(w for w in range(1, week + 1) if kind in _kinds(_shape(profile, w)))
-    full = min(REP_CAP[profile.level], INTERVALS[kind][profile.level].start + _builds(first, week))
+    volume = INTERVALS[kind][profile.level]
+    cap = min(REP_CAP[profile.level], volume.cap or REP_CAP[profile.level])
+    full = min(cap, volume.start + _builds(first, week))
     return max(1, full - 2) if is_recovery_week(week) else full
 
 
@@ -319,8 +330,11 @@ def plan_week(profile: Profile, week: int) -> WeekPlan:
     easing_in = _easing_in(profile, week)
     shape = _shape(profile, week)
     layout = LAYOUTS[(shape.n, len(shape.hard), shape.strength, shape.long)]
+    if shape.drop_last_hard:
+        last = max(d for d, role in enumerate(layout) if role == "H")
+        layout = (*layout[:last], "-", *layout[last + 1 :])
     ctx = Context(profile=profile, recovery_week=recovery, easing_in=easing_in)
-    hard_kinds = iter(shape.hard)
+    hard_kinds = iter(_hard_kinds(shape))
     strides_day = (
         next((d for d, r in enumerate(layout) if r == "E"), None) if shape.strides else None
     )

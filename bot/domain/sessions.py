@@ -73,6 +73,7 @@ class Volume:
 
     start: int
     work_seconds: int
+    cap: int | None = None  # below the level's cap for this kind
 
 
 _V = Volume
@@ -89,7 +90,12 @@ INTERVALS: Mapping[SessionKind, Mapping[Level, Volume]] = MappingProxyType(
         },
         K.FLAT_SPRINTS: {Level.REGULAR: _V(4, 10), Level.TRAINED: _V(6, 10)},
         K.PLYOMETRICS: {Level.NEW: _V(4, 8), Level.REGULAR: _V(6, 10), Level.TRAINED: _V(8, 10)},
-        K.STRIDES: {Level.NEW: _V(4, 15), Level.REGULAR: _V(4, 20), Level.TRAINED: _V(6, 20)},
+        # Strides are a touch of speed, not a workout: a handful is plenty.
+        K.STRIDES: {
+            Level.NEW: _V(4, 15, 6),
+            Level.REGULAR: _V(4, 20, 8),
+            Level.TRAINED: _V(6, 20, 8),
+        },
     }
 )
 
