@@ -1,0 +1,61 @@
+"""Plan every profile for weeks 1-16 and print count, latency (median, p99) and RSS.
+
+Run: .venv/bin/python bench/plan.py   (prints figures; never asserts)
+"""
+
+from __future__ import annotations
+
+import itertools
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.domain.profile import AgeBand, Goal, Hills, Level, Profile, Units
+
+_t0 = time.perf_counter()
+from bot.domain.planner import plan_week  # noqa: E402  (timed: builds the layout table)
+
+IMPORT_MS = (time.perf_counter() - _t0) * 1000
+
+WEEKS = range(1, 17)
+
+
+def all_profiles() -> list[Profile]:
+    return [
+        Profile(level, goal, hills, days, lifts, age, returning, units)
+        for level, goal, hills, days, lifts, age, returning, units in itertools.product(
+            Level, Goal, Hills, range(2, 8), (False, True), (None, *AgeBand), (False, True), Units
+        )
+    ]
+
+
+def main() -> None:
+    started = time.perf_counter()
+    profiles = all_profiles()
+    latencies: list[float] = []
+    sessions = 0
+    for profile in profiles:
+        for week in WEEKS:
+            t = time.perf_counter_ns()
+            plan = plan_week(profile, week)
+            latencies.append((time.perf_counter_ns() - t) / 1000)
+            sessions += len(plan.sessions)
+    latencies.sort()
+    p99 = latencies[int(len(latencies) * 0.99) - 1]
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(f"profiles:          {len(profiles)}")
+    print(f"plans:             {len(latencies)} ({sessions} sessions)")
+    print(f"latency median:    {statistics.median(latencies):.1f} us")
+    print(f"latency p99:       {p99:.1f} us")
+    print(f"latency max:       {latencies[-1]:.1f} us")
+    print(f"planner import:    {IMPORT_MS:.1f} ms")
+    print(f"peak RSS:          {rss_mb:.1f} MiB")
+    print(f"wall time:         {time.perf_counter() - started:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
