@@ -16,6 +16,8 @@ from bot.commands.registry import build_router
 from bot.commands.router import Router
 from bot.discord_endpoints import use_endpoints
 from bot.discord_io import respond
+from bot.reminders.dispatcher import ReminderDispatcher
+from bot.reminders.runtime import start_dispatcher, stop_dispatcher
 from bot.replies import Reply
 from bot.services import CommandInfo, Services
 
@@ -24,6 +26,7 @@ log = logging.getLogger(__name__)
 FEATURE_COGS = (
     "bot.cogs.core",
     "bot.cogs.faq",
+    "bot.cogs.reminders",
 )
 SYNC_HASH_KEY = "command_sync_hash"
 SHUTDOWN_GRACE_SECONDS = 10
@@ -47,6 +50,8 @@ class CoachBot(commands.Bot):
         self.force_sync = force_sync
         self.synced: bool | None = None  # what setup_hook decided, for logs and tests
         self._in_flight: set[asyncio.Task[None]] = set()
+        # Started on the first READY (not in setup_hook: `coach sync` logs in but must not post).
+        self.reminder_dispatcher: ReminderDispatcher | None = None
 
     async def respond(
         self,
@@ -93,11 +98,15 @@ class CoachBot(commands.Bot):
             getattr(self.user, "id", "?"),
             len(self.guilds),
         )
+        if self.reminder_dispatcher is None:
+            self.reminder_dispatcher = start_dispatcher(self, self.services)
 
     async def close(self) -> None:
         if self._in_flight:
             log.info("waiting for %d in-flight replies before closing", len(self._in_flight))
             await asyncio.wait(set(self._in_flight), timeout=SHUTDOWN_GRACE_SECONDS)
+        await stop_dispatcher(self.reminder_dispatcher, self.services)
+        self.reminder_dispatcher = None
         try:
             await super().close()
         finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from bot.commands import about, faq
+from bot.commands import about, faq, reminders, server_settings
 from bot.commands.router import ButtonHandler, Completer, Handler, Router
 from bot.services import Services
 
@@ -15,12 +15,25 @@ COMMANDS: MappingProxyType[str, Handler] = MappingProxyType(
         "faq": faq.faq,
         "topics": faq.topics,
         "kb reload": faq.kb_reload,
+        "reminder add": reminders.add,
+        "reminder list": reminders.list_reminders,
+        "reminder edit": reminders.edit,
+        "reminder pause": reminders.pause,
+        "reminder resume": reminders.resume,
+        "reminder remove": reminders.remove,
+        "reminder preview": reminders.preview,
+        "reminder test": reminders.post_now,
+        "settings timezone": server_settings.timezone,
+        "settings admin_channel": server_settings.admin_channel,
     }
 )
 
 COMPLETERS: MappingProxyType[tuple[str, str], Completer] = MappingProxyType(
     {
         ("faq", "question"): faq.complete_question,
+        ("reminder add", "timezone"): reminders.complete_timezone,
+        ("reminder edit", "timezone"): reminders.complete_timezone,
+        ("settings timezone", "timezone"): reminders.complete_timezone,
     }
 )
 
@@ -28,6 +41,7 @@ BUTTONS: MappingProxyType[str, ButtonHandler] = MappingProxyType(
     {
         "faq": faq.press_entry,
         "topics": faq.press_topics,
+        "reminder": reminders.remove_button,
     }
 )
 
