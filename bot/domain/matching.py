@@ -52,6 +52,7 @@ INCIDENTAL_CAP = 1.0  # a term found only in entry bodies is incidental, not top
 TITLE_BONUS = 0.1  # the title is the canonical question: matching it counts a little extra
 TF_WEIGHT = 0.05  # how densely the entry uses the question's terms, to order near-ties
 TIE_BREAK = 0.05  # weight of raw string similarity to the best label, to order near-ties
+GENERIC_WEIGHT = 0.5  # an everyday word ("tips", "week"): context, whatever its IDF
 UNKNOWN_CAP = 2.0  # at most this many unknown words' worth of weight per question
 NUMBER_WEIGHT = 0.5  # an unknown number ("3", "30k")
 MIN_COVERAGE = 0.58
@@ -107,7 +108,7 @@ class _Analyzer:
 
     def learn(self, terms_source: Iterable[str]) -> None:
         for word in terms_source:
-            for term in self._canonical(word):
+            for term in self.canonical(word):
                 self._vocab.add(term)
             if len(word) >= 3 and not word.isdigit() and word not in text.STOP_WORDS:
                 bucket = self._surface[word[0]]
@@ -117,7 +118,7 @@ class _Analyzer:
     def learn_synonyms(self) -> None:
         self.learn(w for key in synonyms.WORDS for w in key.split())
 
-    def _canonical(self, word: str) -> list[str]:
+    def canonical(self, word: str) -> list[str]:
         if word in synonyms.OFF_TOPIC:
             return [_CUE + word]
         mapped = synonyms.WORDS.get(word)
@@ -147,10 +148,13 @@ class _Analyzer:
             words[0] = synonyms.LEADING[words[0]]
         out: list[str] = []
         for word in words:
-            canon = self._canonical(word)
-            if correct and any(t not in self._vocab and t[0] != _FOREIGN for t in canon):
+            canon = self.canonical(word)
+            known = word in synonyms.GENERIC or all(
+                t in self._vocab or t[0] == _FOREIGN for t in canon
+            )
+            if correct and not known:
                 fixed = self._correct(word)
-                canon = self._canonical(fixed) if fixed else [_FOREIGN + t for t in canon]
+                canon = self.canonical(fixed) if fixed else [_FOREIGN + t for t in canon]
             out.extend(canon)
         return out
 
@@ -221,6 +225,9 @@ class Matcher:
         self._idf = {t: math.log(1 + n / d) for t, d in df.items()}
         # A rare word met only in an answer body ("try", "alone") says little about topic.
         self._qw = {t: w if t in topical else min(w, INCIDENTAL_CAP) for t, w in self._idf.items()}
+        for word in synonyms.GENERIC:
+            for term in self._an.canonical(word):
+                self._qw[term] = min(self._qw.get(term, GENERIC_WEIGHT), GENERIC_WEIGHT)
         top = max(self._idf.values(), default=1.0)
         self._unknown_w, self._cue_w = UNKNOWN_WEIGHT * top, CUE_WEIGHT * top
         self._postings: dict[str, list[int]] = defaultdict(list)

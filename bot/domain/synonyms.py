@@ -84,6 +84,16 @@ _PHRASES: dict[str, str] = {
     "warm up": "drill",
     "warm ups": "drill",
     "shin splints": "zzinjury",
+    "hold back": "interfere",
+    "holds back": "interfere",
+    "holding back": "interfere",
+    "hold me back": "interfere",
+    "cut into": "interfere",
+    "eat into": "interfere",
+    "mess with": "interfere",
+    "messes with": "interfere",
+    "worth it": "",
+    "waste of time": "",
 }
 
 # Single words: slang, spelling variants, inflections the stemmer misses, and near-synonyms.
@@ -373,11 +383,23 @@ _WORDS: dict[str, str] = {
     "substitute": "replace",
     "swap": "replace",
     "sub": "replace",
+    "together": "concurrent",
+    "alongside": "concurrent",
+    "concurrently": "concurrent",
+    "combine": "concurrent",
+    "combined": "concurrent",
+    "combining": "concurrent",
+    "mix": "concurrent",
+    "mixing": "concurrent",
     "weight": "weight",  # explicit, or the stem of "weights" would send it to lifting
-    "use": "use",
-    "uses": "use",
-    "using": "use",
-    "used": "use",
+    # "which muscles does running use" asks what it works
+    "use": "work",
+    "uses": "work",
+    "using": "work",
+    "used": "work",
+    "working": "work",
+    "worked": "work",
+    "works": "work",
     "most": "best",
     "better": "best",
     "optimal": "best",
@@ -388,6 +410,16 @@ _WORDS: dict[str, str] = {
     "add": "build",
     "adding": "build",
 }
+
+# Everyday words that are rare in a 44-entry index, so IDF alone would rank them as topical
+# ("tips", "week", "look"); they keep a small fixed weight. Listed as surface words.
+GENERIC: frozenset[str] = frozenset(
+    """
+    tip tips happen happens happened week weeks look looks looking same people person enough
+    worth waste stop stops stopped stopping need needs needed help helps helped feel feels
+    ok fine idea ideas advice info whole
+    """.split()  # noqa: SIM905
+)
 
 # Words that mark a question as outside the knowledge base (kit, racing, injuries, other sports,
 # weather, diets and supplements the articles do not cover). They are never typo-corrected into
