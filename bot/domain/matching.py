@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
@@ -50,9 +50,11 @@ UNKNOWN_WEIGHT = 0.6  # times the highest IDF: a word the index has never seen
 CUE_WEIGHT = 1.5  # times the highest IDF: an off-topic cue (shoes, pacing, injuries...)
 INCIDENTAL_CAP = 1.0  # a term found only in entry bodies is incidental, not topical
 TITLE_BONUS = 0.1  # the title is the canonical question: matching it counts a little extra
+TITLE_RECALL = 0.05  # share of the title's own weight the question covers
 TF_WEIGHT = 0.05  # how densely the entry uses the question's terms, to order near-ties
 TIE_BREAK = 0.05  # weight of raw string similarity to the best label, to order near-ties
 GENERIC_WEIGHT = 0.5  # an everyday word ("tips", "week"): context, whatever its IDF
+KNOWN_NUMBER_CAP = 1.0
 UNKNOWN_CAP = 2.0  # at most this many unknown words' worth of weight per question
 NUMBER_WEIGHT = 0.5  # an unknown number ("3", "30k")
 MIN_COVERAGE = 0.58
@@ -63,7 +65,9 @@ LONG_MASS = 7.0
 MIN_SCORE = 0.35
 SUGGESTIONS = 3
 NAME_LIMIT = 100
-_MAX_RAW = 1 + TITLE_BONUS + TF_WEIGHT + TIE_BREAK  # reported scores are scaled into [0, 1]
+_MAX_RAW = (
+    1 + TITLE_BONUS + TITLE_RECALL + TF_WEIGHT + TIE_BREAK
+)  # reported scores are scaled into [0, 1]
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,7 @@ class _Doc:
     labels: tuple[str, ...]  # title and each alias, folded (for the tie-break)
     strength: dict[str, float]  # term -> field weight (title/alias beats body)
     density: dict[str, float]  # term -> saturated frequency over all fields
+    title_mass: float = 0.0  # summed IDF of the title's terms
 
 
 class _Analyzer:
@@ -230,6 +235,10 @@ class Matcher:
                 self._qw[term] = min(self._qw.get(term, GENERIC_WEIGHT), GENERIC_WEIGHT)
         top = max(self._idf.values(), default=1.0)
         self._unknown_w, self._cue_w = UNKNOWN_WEIGHT * top, CUE_WEIGHT * top
+        self._docs = [
+            replace(d, title_mass=sum(self._idf.get(t, 0.0) for t in d.questions[0]))
+            for d in self._docs
+        ]
         self._postings: dict[str, list[int]] = defaultdict(list)
         for i, doc in enumerate(self._docs):
             for term in doc.strength:
@@ -254,6 +263,9 @@ class Matcher:
                 weights[term] = self._cue_w
             elif term[0] == _FOREIGN and any(ch.isdigit() for ch in term):
                 weights[term] = NUMBER_WEIGHT  # "3 weeks", "30k a week": context, not topic
+            elif term.isdigit():
+                # A number the index knows ("10 weeks", "2017") is a cue, not the topic
+                weights[term] = min(self._qw.get(term, unknown_w), KNOWN_NUMBER_CAP)
             else:
                 weights[term] = self._qw.get(term, unknown_w)
         return weights
@@ -281,11 +293,17 @@ class Matcher:
                     best_dice = max(best_dice, 2 * shared / size)
             dense = sum(w * doc.density.get(t, 0.0) for t, w in q.items()) / total
             titled = sum(w for t, w in q.items() if t in doc.questions[0]) / total
+            # How fully the question asks the canonical one: a bare "running for muscle" is the
+            # general entry's question, not a narrower title that merely contains both words.
+            recall = sum(self._idf.get(t, 0.0) for t in doc.questions[0] if t in q) / max(
+                doc.title_mass, 1e-9
+            )
             score = (
                 ALIAS_WEIGHT * best_dice
                 + (1 - ALIAS_WEIGHT) * cov
                 + TF_WEIGHT * dense
                 + TITLE_BONUS * titled
+                + TITLE_RECALL * recall
             )
             ranked.append((score, cov, i))
         ranked.sort(key=lambda r: (-r[0], self._docs[r[2]].entry.id))

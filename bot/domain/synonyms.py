@@ -84,6 +84,23 @@ _PHRASES: dict[str, str] = {
     "warm up": "drill",
     "warm ups": "drill",
     "shin splints": "zzinjury",
+    "slow me down": "slowdown",
+    "slow you down": "slowdown",
+    "slow down": "slowdown",
+    "put on": "build",
+    "puts on": "build",
+    "putting on": "build",
+    "pack on": "build",
+    "lose weight": "weightloss",
+    "losing weight": "weightloss",
+    "lose fat": "weightloss",
+    "burn fat": "weightloss",
+    "meal plan": "mealplan",
+    "meal plans": "mealplan",
+    "diet plan": "mealplan",
+    "year olds": "young",
+    "year old": "young",
+    "bro science": "",
     "hold back": "interfere",
     "holds back": "interfere",
     "holding back": "interfere",
@@ -289,6 +306,10 @@ _WORDS: dict[str, str] = {
     "guys": "men",
     "dudes": "men",
     "males": "men",
+    "younger": "young",
+    "youngsters": "young",
+    "teens": "young",
+    "teenagers": "young",
     "untrained": "beginner",
     "newbie": "beginner",
     "newbies": "beginner",
@@ -364,8 +385,11 @@ _WORDS: dict[str, str] = {
     "hurt": "safe",
     "risk": "safe",
     "risky": "safe",
-    "slower": "slow",
-    "slows": "slow",
+    # slowing down (extra weight) is not the same idea as a slow, easy run
+    "slower": "slowdown",
+    "slows": "slowdown",
+    "slowing": "slowdown",
+    "heavier": "bodyweight",
     "durability": "durable",
     "resilient": "durable",
     "stabilise": "stability",
@@ -417,7 +441,7 @@ GENERIC: frozenset[str] = frozenset(
     """
     tip tips happen happens happened week weeks look looks looking same people person enough
     worth waste stop stops stopped stopping need needs needed help helps helped feel feels
-    ok fine idea ideas advice info whole
+    ok fine idea ideas advice info whole necessary mile miles km kms
     """.split()  # noqa: SIM905
 )
 
@@ -429,7 +453,8 @@ OFF_TOPIC: frozenset[str] = frozenset(
     10k 5k ache achilles aching alcohol ankle ankles app basketball beer bike biking bpm buy
     caffeine capital carbon coffee cold cost creatine crossfit cycling discount doctor
     fascia fat football forecast fracture free garmin giveaway golf half heart heat hot
-    insoles itb joke keto knee knees loss negative nitro pace pacing pain painful parkrun pb
+    insoles itb joke keto knee knees loss mealplan morning mornings evening evenings
+    negative nitro pace pacing pain painful parkrun pb
     zzwhere physio pilates plantar plated poem pr pregnancy pregnant preworkout price race racing
     rain raining rate rugby sell shoe shoes shop sneakers snow soccer song spikes splits
     sprain sprained steroids strava supplement supplements swelling swim swimmer swimming
