@@ -15,6 +15,7 @@ from bot.settings import Settings
 from bot.storage.db import Database
 from bot.storage.guild_settings import GuildSettingsRepository
 from bot.storage.meta import MetaRepository
+from bot.storage.profiles import ProfileRepository
 from bot.storage.reminders import ReminderRepository
 
 
@@ -39,6 +40,7 @@ class Services:
     faq_cooldown: RepeatCooldown
     reminders: ReminderRepository
     guild_settings: GuildSettingsRepository
+    profiles: ProfileRepository
     # Built once at start-up: every autocomplete keystroke reuses it.
     timezones: TimezoneIndex
     # Set by the bot once the reminder dispatcher runs (None in the console and the CLI).
@@ -72,5 +74,6 @@ async def open_services(settings: Settings, clock: Clock | None = None) -> Servi
         faq_cooldown=RepeatCooldown(clock),
         reminders=ReminderRepository(db),
         guild_settings=GuildSettingsRepository(db),
+        profiles=ProfileRepository(db),
         timezones=TimezoneIndex(),
     )
