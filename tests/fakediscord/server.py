@@ -58,6 +58,14 @@ class _FailRule:
     remaining: int
 
 
+@dataclass
+class _DelayRule:
+    method: str
+    path: re.Pattern[str]
+    seconds: float
+    remaining: int
+
+
 def _id(obj: Any) -> int:
     return int(getattr(obj, "id", obj))
 
@@ -100,6 +108,7 @@ class FakeDiscord(InteractionsMixin):
         self._messages: list[dict[str, Any]] = []
         self._nonces: dict[tuple[int, str], tuple[float, dict[str, Any]]] = {}
         self._fail_rules: list[_FailRule] = []
+        self._delay_rules: list[_DelayRule] = []
         self._pulse = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
         self._dms: dict[int, Channel] = {}
@@ -407,6 +416,11 @@ class FakeDiscord(InteractionsMixin):
             _FailRule(method.upper(), re.compile(path_regex), status, json, count)
         )
 
+    def delay_next(self, method: str, path_regex: str, seconds: float, count: int = 1) -> None:
+        """Handle the next `count` matching requests, then hold each response for `seconds`:
+        Discord has acted but the client hasn't heard (e.g. to kill it in between)."""
+        self._delay_rules.append(_DelayRule(method.upper(), re.compile(path_regex), seconds, count))
+
     async def drop_gateway(self) -> None:
         await self.gateway.drop()
 
@@ -493,6 +507,12 @@ class FakeDiscord(InteractionsMixin):
                 )
 
         status, payload = await handler(Call(method, template, params, query, body))
+        for delay in self._delay_rules:
+            if delay.remaining > 0 and delay.method == method and delay.path.search(path):
+                delay.remaining -= 1
+                self.stats["delayed"] += 1
+                await asyncio.sleep(delay.seconds)
+                break
         return self._json(status, payload, verdict.headers)
 
     def _injected(self, rule: _FailRule) -> web.Response:
