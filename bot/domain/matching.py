@@ -108,7 +108,11 @@ class _Analyzer:
         self._vocab: set[str] = set()
         self._surface: dict[str, list[str]] = defaultdict(list)
         # Inflections the maps do not list ("powerlifters", "bros") still reach them via stems.
-        self._stem_words = {text.stem(k): v for k, v in synonyms.WORDS.items()}
+        # Past participles are left out: "trained" means experienced, but its stem is also that
+        # of "training" and "train", which must not.
+        self._stem_words = {
+            text.stem(k): v for k, v in synonyms.WORDS.items() if not k.endswith("ed")
+        }
         self._stop_stems = {text.stem(w) for w in text.STOP_WORDS}
 
     def learn(self, terms_source: Iterable[str]) -> None:
