@@ -27,6 +27,8 @@ FEATURE_COGS = (
     "bot.cogs.core",
     "bot.cogs.faq",
     "bot.cogs.reminders",
+    "bot.cogs.profile",
+    "bot.cogs.plan",
 )
 SYNC_HASH_KEY = "command_sync_hash"
 SHUTDOWN_GRACE_SECONDS = 10

@@ -6,6 +6,8 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from bot.commands import about, faq, reminders, server_settings
+from bot.commands import plan as plan_cmd
+from bot.commands import profile as profile_cmd
 from bot.commands.router import ButtonHandler, Completer, Handler, Router
 from bot.services import Services
 
@@ -25,6 +27,10 @@ COMMANDS: MappingProxyType[str, Handler] = MappingProxyType(
         "reminder test": reminders.post_now,
         "settings timezone": server_settings.timezone,
         "settings admin_channel": server_settings.admin_channel,
+        "profile set": profile_cmd.set_profile,
+        "profile show": profile_cmd.show,
+        "profile delete": profile_cmd.delete,
+        "plan": plan_cmd.plan,
     }
 )
 
@@ -42,6 +48,8 @@ BUTTONS: MappingProxyType[str, ButtonHandler] = MappingProxyType(
         "faq": faq.press_entry,
         "topics": faq.press_topics,
         "reminder": reminders.remove_button,
+        "profile": profile_cmd.press_profile,
+        "plan": plan_cmd.press_plan,
     }
 )
 

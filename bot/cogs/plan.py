@@ -1,0 +1,38 @@
+"""/plan [week] for Discord; its buttons are routed centrally by custom_id (rc:plan:...)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.commands.profile import LAST_WEEK
+from bot.discord_io import caller_from
+
+if TYPE_CHECKING:
+    from bot.app import CoachBot
+
+
+class Plan(commands.Cog):
+    def __init__(self, bot: CoachBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="plan", description="Your hill, sprint and strength week")
+    @app_commands.describe(week=f"Which week of your plan (1 to {LAST_WEEK}; default: this week)")
+    async def plan(
+        self,
+        interaction: discord.Interaction,
+        week: app_commands.Range[int, 1, LAST_WEEK] | None = None,
+    ) -> None:
+        options = {} if week is None else {"week": week}
+        await self.bot.respond(
+            interaction,
+            self.bot.router.run("plan", caller_from(interaction), **options),
+            likely_ephemeral=True,
+        )
+
+
+async def setup(bot: CoachBot) -> None:
+    await bot.add_cog(Plan(bot))
