@@ -33,7 +33,7 @@ class CliError(Exception):
 
 # Feature modules add their own subcommands: each has `register(subparsers)` and sets a
 # `handler` default on its parsers (see bot/cli_faq.py for the shape).
-FEATURE_CLIS: tuple[str, ...] = ("bot.cli_faq", "bot.cli_reminders", "bot.cli_db")
+FEATURE_CLIS: tuple[str, ...] = ("bot.cli_faq", "bot.cli_reminders", "bot.cli_db", "bot.cli_plan")
 
 
 def build_parser() -> argparse.ArgumentParser:
