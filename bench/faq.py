@@ -22,6 +22,7 @@ from bot.domain.matching import Matcher  # noqa: E402
 DEFAULT_FILES = (
     ROOT / "tests" / "data" / "faq_questions.jsonl",
     ROOT / "tests" / "data" / "faq_questions_fresh.jsonl",
+    ROOT / "tests" / "data" / "faq_questions_blind.jsonl",
 )
 
 

@@ -38,7 +38,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     wo wonder wondering wont would wouldnt x y yeah yes yet yo you youd youll your youre
     yours yourself yourselves z
     nothing way lot lots stuff total possible possibly true false myth legit fact question ask
-    asking curious ago
+    asking curious ago two three four five six seven eight nine ten twice
     """.split()  # noqa: SIM905
 )
 
