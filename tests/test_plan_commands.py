@@ -227,3 +227,14 @@ class _RenderOnly:
 
     def __init__(self, renderer: object) -> None:
         self.renderer = renderer
+
+
+async def test_numeric_looking_garbage_in_button_args_is_stale(svc: Services) -> None:
+    await sign_up(svc)
+    router = build_router(svc)
+    for value in ("rc:plan:week:²", "rc:plan:why:²", "rc:plan:week:-1", "rc:plan:show:1"):
+        reply = await router.press(value, SAM)
+        assert "no longer works" in reply.content, value
+    refused = await router.press("rc:profile:delete:yes:²", SAM)
+    assert "someone else" in refused.content
+    assert await svc.profiles.get(SAM.user_id) is not None

@@ -117,7 +117,8 @@ async def press_plan(svc: Services, caller: Caller, args: list[str]) -> Reply:
     """rc:plan:week:<n> (turn the page in place), rc:plan:why:<n> (reasons, a new ephemeral
     message) and rc:plan:show (the reminder post's "My version": the presser's own week)."""
     action = args[0] if args else ""
-    number = int(args[1]) if len(args) == 2 and args[1].isdigit() else None
+    # isascii too: str.isdigit() accepts "²", which int() refuses.
+    number = int(args[1]) if len(args) == 2 and args[1].isascii() and args[1].isdigit() else None
     if action not in ("week", "why", "show") or (action != "show") != (number is not None):
         raise UserError("errors/stale_button.j2")
     found = await _stored(svc, caller)

@@ -197,7 +197,8 @@ async def press_profile(svc: Services, caller: Caller, args: list[str]) -> Reply
     """The confirm/cancel buttons under /profile delete: rc:profile:delete:<yes|no>:<user id>."""
     if len(args) != 3 or args[0] != "delete" or args[1] not in ("yes", "no"):
         raise UserError("errors/stale_button.j2")
-    if not args[2].isdigit() or int(args[2]) != caller.user_id:
+    # isascii too: str.isdigit() accepts "²", which int() refuses.
+    if not (args[2].isascii() and args[2].isdigit()) or int(args[2]) != caller.user_id:
         raise UserError("profile/not_yours.j2")
     if args[1] == "no":
         outcome = "kept"
