@@ -238,3 +238,16 @@ async def test_numeric_looking_garbage_in_button_args_is_stale(svc: Services) ->
     refused = await router.press("rc:profile:delete:yes:²", SAM)
     assert "someone else" in refused.content
     assert await svc.profiles.get(SAM.user_id) is not None
+
+
+async def test_summary_counts_sessions_and_hard_ones(svc: Services) -> None:
+    every_day = Profile(Level.TRAINED, Goal.ENDURANCE, Hills.STEEP, 7)
+    await sign_up(svc, every_day)
+    plan = plan_week(every_day, 2)
+    reply = await plan_cmd.plan(svc, SAM, week=2)
+    assert reply.embed is not None
+    hard = sum(s.hard for s in plan.sessions)
+    summary = f"{len(plan.sessions)} sessions, {hard} hard (⚡)"
+    assert summary in reply.embed.description
+    rest_days = "the other days are rest or recovery" in reply.embed.description
+    assert rest_days == (len(plan.sessions) < 7)
