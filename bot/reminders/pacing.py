@@ -3,30 +3,29 @@
 from __future__ import annotations
 
 import asyncio
-from collections import deque
 
 # Discord allows 50 requests/s per bot; stay a little under it for jitter and other traffic.
-DEFAULT_RATE = 48
-WINDOW_SECONDS = 1.0
+DEFAULT_RATE = 48.0
 
 
 class Pacer:
-    """At most `rate` starts in any sliding window of `window` seconds (event-loop time)."""
+    """Starts spaced evenly at `rate` per second (event-loop time).
 
-    def __init__(self, rate: int = DEFAULT_RATE, window: float = WINDOW_SECONDS) -> None:
-        if rate < 1:
-            raise ValueError("rate must be at least 1")
+    Even spacing rather than bursts of `rate` per second: Discord's window starts wherever its
+    first request lands, so a burst straddling that edge would overflow it.
+    """
+
+    def __init__(self, rate: float = DEFAULT_RATE) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
         self.rate = rate
-        self.window = window
-        self._starts: deque[float] = deque()
+        self._interval = 1.0 / rate
+        self._next = 0.0
 
     async def wait(self) -> None:
         loop = asyncio.get_running_loop()
-        while True:
-            now = loop.time()
-            while self._starts and now - self._starts[0] >= self.window:
-                self._starts.popleft()
-            if len(self._starts) < self.rate:
-                self._starts.append(now)
-                return
-            await asyncio.sleep(self.window - (now - self._starts[0]))
+        now = loop.time()
+        slot = max(now, self._next)
+        self._next = slot + self._interval  # reserve before sleeping: concurrent callers queue
+        if slot > now:
+            await asyncio.sleep(slot - now)
