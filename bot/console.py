@@ -113,7 +113,12 @@ async def run_console(
     write: Callable[[str], Any] = print,
     admin: bool = True,
 ) -> int:
-    bot = await build_console_bot(services)
+    try:
+        bot = await build_console_bot(services)
+    except BaseException:
+        # Else aiosqlite's worker thread (not a daemon) keeps the process alive after the error.
+        await services.close()
+        raise
     console = Console(services, bot, admin=admin)
     interactive = stdin.isatty()
     if interactive:
