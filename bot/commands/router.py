@@ -7,6 +7,7 @@ ones into a logged traceback plus a generic apology, so no handler can crash the
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -77,6 +78,17 @@ class Router:
             return await work
         except UserError as exc:
             return self.error(exc.template, **exc.context)
+        except sqlite3.OperationalError as exc:
+            # Locked past the busy timeout, disk full, read-only: the member can retry later and
+            # nothing half-written stays behind (every write is one statement or transaction).
+            log.error(
+                "%s: storage unavailable (user %s, guild %s): %s",
+                what,
+                caller.user_id,
+                caller.guild_id,
+                exc,
+            )
+            return self.error("errors/storage.j2")
         except TemplateProblem:
             log.exception(
                 "template error in %s (user %s, guild %s)", what, caller.user_id, caller.guild_id
