@@ -8,9 +8,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from harness import BotRunner, Club
 
 from bot.storage import db as db_module
-from harness import BotRunner, Club
 
 EPHEMERAL = 1 << 6
 CALLBACK = r"/interactions/\d+/[^/]+/callback"
