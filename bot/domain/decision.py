@@ -25,8 +25,8 @@ class Features(NamedTuple):
     anchor: float  # the most specific matched title/alias term, relative to the rarest term
 
 
-WEIGHTS = Features(4.640, 0.493, 5.732, 4.657, 3.562, -3.172, -8.089, 3.955, -1.926)
-BIAS = -12.444
+WEIGHTS = Features(4.627, 0.560, 5.555, 4.485, 4.193, -2.721, -7.317, 4.356, -1.422)
+BIAS = -13.635
 THRESHOLD = 0.5
 
 

@@ -136,6 +136,18 @@ _PHRASES: dict[str, str] = {
     "messes with": "interfere",
     "worth it": "",
     "waste of time": "",
+    "fairy tale": "",
+    "old wives tale": "",
+    "at the same time": "concurrent",
+    "same time": "concurrent",
+    "same session": "concurrent",
+    "balance lifting": "split lift",
+    "balance running": "split run",
+    "balance between": "split",
+    "upper body": "body",
+    "took up": "",
+    "take up": "",
+    "taking up": "",
 }
 
 # Single words: slang, spelling variants, inflections the stemmer misses, and near-synonyms.
@@ -279,9 +291,10 @@ _WORDS: dict[str, str] = {
     "strides": "stride",
     "footstrike": "stride",
     "speedwork": "sprint",
-    "jog": "easy",
-    "jogs": "easy",
-    "jogging": "easy",
+    # a jog is a run first, an easy one second
+    "jog": "run easy",
+    "jogs": "run easy",
+    "jogging": "run easy",
     "marathoner": "marathon",
     "marathoners": "marathon",
     "ultra": "distance",
@@ -464,6 +477,10 @@ _WORDS: dict[str, str] = {
     "most": "best",
     "better": "best",
     "optimal": "best",
+    "optimise": "best",
+    "optimize": "best",
+    "style": "kind",
+    "styles": "kind",
     "top": "best",
     "develop": "build",
     "development": "build",
@@ -479,7 +496,8 @@ GENERIC: frozenset[str] = frozenset(
     tip tips happen happens happened week weeks look looks looking same people person enough
     worth waste stop stops stopped stopping need needs needed help helps helped feel feels
     ok fine idea ideas advice info whole necessary mile miles km kms benefit benefits
-    beneficial day days till til notice
+    beneficial day days till til notice took take taking taken gotten many bits structure
+    solid arms arm chest shoulders biceps body
     """.split()  # noqa: SIM905
 )
 
@@ -498,6 +516,8 @@ OFF_TOPIC: frozenset[str] = frozenset(
     sprain sprained steroids strava supplement supplements swelling swim swimmer swimming
     swollen tendinitis tendon tendonitis tennis torn trainers vegan watch weather weightloss
     whey wind yoga zone zones zzinjury
+    egg eggs chicken rice banana bananas oats shake shakes powder powders bar bars brand brands
+    gummies recipe recipes vitamin vitamins
     """.split()  # noqa: SIM905
 )
 

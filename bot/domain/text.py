@@ -39,6 +39,9 @@ STOP_WORDS: frozenset[str] = frozenset(
     yours yourself yourselves z
     nothing way lot lots stuff total possible possibly true false myth legit fact question ask
     asking curious ago two three four five six seven eight nine ten twice
+    thoughts thought opinion opinions views eli5 explain explained explanation mean means
+    meant meaning etc normal reckon reckons reckoned heard hear told tell telling claim claims
+    coach coaches mate mates friend friends buddy pal wife husband gf bf gonna gotta ya ye
     """.split()  # noqa: SIM905
 )
 
