@@ -2,12 +2,16 @@
 
 Run from the repository root: `.venv/bin/python bench/faq.py [--file PATH ...]`.
 Prints figures and the misses; never asserts (tests/test_matching.py holds the floors).
+`--fit L2` refits the answer-or-abstain weights of bot/domain/decision.py on the main, fresh
+and blind sets (pure Python logistic regression), prints them and their figures per set, and
+leaves copying them into decision.py to a person.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import statistics
 import sys
 import time
@@ -16,14 +20,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.domain import decision, text  # noqa: E402
 from bot.domain.knowledge_loader import load_knowledge  # noqa: E402
 from bot.domain.matching import Matcher  # noqa: E402
 
-DEFAULT_FILES = (
-    ROOT / "tests" / "data" / "faq_questions.jsonl",
-    ROOT / "tests" / "data" / "faq_questions_fresh.jsonl",
-    ROOT / "tests" / "data" / "faq_questions_blind.jsonl",
+DATA = ROOT / "tests" / "data"
+FIT_FILES = (
+    DATA / "faq_questions.jsonl",
+    DATA / "faq_questions_fresh.jsonl",
+    DATA / "faq_questions_blind.jsonl",
 )
+DEFAULT_FILES = (*FIT_FILES, DATA / "faq_questions_probe.jsonl")
 
 
 def rss_mb() -> float:
@@ -65,15 +72,66 @@ def run_file(matcher: Matcher, path: Path) -> None:
     print("\n".join(misses) if misses else "  none")
 
 
+def _examples(matcher: Matcher, path: Path) -> list[tuple[list[float], int, bool]]:
+    """(features, 1 if answering with the best entry is right, is the row in scope)."""
+    out = []
+    for row in (json.loads(line) for line in path.read_text().splitlines() if line.strip()):
+        q = matcher._query(row["q"])
+        ranked = matcher._rank(q, text.fold(row["q"]))
+        if ranked:
+            best = matcher._docs[ranked[0].index].entry.id
+            right = row["id"] is not None and best == row["id"]
+            out.append((list(matcher.features(q, ranked)), int(right), row["id"] is not None))
+    return out
+
+
+def fit(matcher: Matcher, l2: float, steps: int = 3000, rate: float = 0.5) -> None:
+    """Fit the logistic weights by gradient descent on standardised features; print them."""
+    rows = [ex for path in FIT_FILES for ex in _examples(matcher, path)]
+    k = len(rows[0][0])
+    mean = [sum(r[0][j] for r in rows) / len(rows) for j in range(k)]
+    sd = [
+        max(1e-6, math.sqrt(sum((r[0][j] - mean[j]) ** 2 for r in rows) / len(rows)))
+        for j in range(k)
+    ]
+    z = [([(x[j] - mean[j]) / sd[j] for j in range(k)], y) for x, y, _ in rows]
+    w, b = [0.0] * k, 0.0
+    for _ in range(steps):
+        gw, gb = [0.0] * k, 0.0
+        for x, y in z:
+            err = 1 / (1 + math.exp(-(b + sum(a * c for a, c in zip(w, x, strict=True))))) - y
+            gb += err
+            gw = [g + err * c for g, c in zip(gw, x, strict=True)]
+        b -= rate * gb / len(z)
+        w = [a - rate * (g / len(z) + l2 * a) for a, g in zip(w, gw, strict=True)]
+    weights = [w[j] / sd[j] for j in range(k)]
+    bias = b - sum(w[j] * mean[j] / sd[j] for j in range(k))
+    print(f"WEIGHTS = Features({', '.join(f'{a:.3f}' for a in weights)})\nBIAS = {bias:.3f}")
+    for path in (*FIT_FILES, DATA / "faq_questions_probe.jsonl"):
+        hit_in = n_in = hit_out = n_out = 0
+        for x, right, in_scope in _examples(matcher, path):
+            p = 1 / (1 + math.exp(-(bias + sum(a * c for a, c in zip(weights, x, strict=True)))))
+            answered = p >= decision.THRESHOLD
+            n_in += in_scope
+            n_out += not in_scope
+            hit_in += answered and bool(right)
+            hit_out += not in_scope and not answered
+        print(f"  {path.name}: in-scope {hit_in / n_in:.3f}  abstention {hit_out / n_out:.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--file", type=Path, action="append", help="JSONL eval file(s)")
+    parser.add_argument("--fit", type=float, metavar="L2", help="refit decision weights")
     args = parser.parse_args()
     sources = ROOT.parent / "shared" / "sources"
     kb = load_knowledge(ROOT / "knowledge", sources if sources.is_dir() else None)
     start = time.perf_counter()
     matcher = Matcher(kb)
     print(f"entries: {len(kb)}  matcher build: {(time.perf_counter() - start) * 1000:.1f} ms")
+    if args.fit is not None:
+        fit(matcher, args.fit)
+        return
     for path in args.file or [p for p in DEFAULT_FILES if p.exists()]:
         run_file(matcher, path)
     print(f"\nprocess RSS: {rss_mb():.1f} MB")
