@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import text
+from bot.domain import decision, text
 from bot.domain.knowledge import KnowledgeBase
 from bot.domain.knowledge_loader import load_knowledge
 from bot.domain.matching import AutocompleteChoice, Match, Matcher
@@ -20,7 +20,10 @@ FLOORS = {
     "faq_questions.jsonl": (0.95, 0.98),
     "faq_questions_fresh.jsonl": (0.97, 0.95),
     # Written before tuning; first run 0.773 / 0.971, tuned on since (no longer blind).
-    "faq_questions_blind.jsonl": (0.96, 0.97),
+    "faq_questions_blind.jsonl": (0.98, 0.97),
+    # Round 3, written before any round-3 change; first run 0.822 / 0.973. It validated the
+    # decision weights and vocabulary changes since, so it is no longer unseen either.
+    "faq_questions_probe.jsonl": (0.91, 0.97),
 }
 
 
@@ -76,6 +79,18 @@ def test_blind_eval_set_shape(kb: KnowledgeBase) -> None:
     assert {r["id"] for r in in_scope} == set(kb.entries)
 
 
+def test_probe_eval_set_shape(kb: KnowledgeBase) -> None:
+    rows = [
+        json.loads(line)
+        for line in (DATA / "faq_questions_probe.jsonl").read_text().splitlines()
+        if line.strip()
+    ]
+    in_scope = [r for r in rows if r["id"] is not None]
+    assert len(rows) >= 120 and len(in_scope) >= 85
+    assert len(rows) - len(in_scope) >= 35
+    assert {r["id"] for r in in_scope} == set(kb.entries)
+
+
 def test_aliases_are_not_eval_questions(kb: KnowledgeBase) -> None:
     """An eval question copied into an alias would be answered by exact match: a rigged judge."""
     asked = {
@@ -113,6 +128,17 @@ def test_aliases_are_not_eval_questions(kb: KnowledgeBase) -> None:
         # experts and studies
         ("what did the 2017 study find", "study-2017-intervals"),
         ("that study with the men in their 70s", "study-older-men"),
+        # typos are fixed before phrases, so a misspelt "strength training" is still lifting
+        ("strenght trainin for runers", "strength-training-for-runners"),
+        # one substituted letter; dropped-vowel function words ("shud") are not foreign
+        ("can runing build mussle", "can-running-build-muscle"),
+        ("shud runers eat protien", "protein"),
+        # meta words ("thoughts", "eli5") carry no topic
+        ("thoughts on plyos", "plyometrics"),
+        ("eli5 capillarisation pls", "capillarization"),
+        ("cardio and lifting at the same time, does it hurt gains", "concurrent-training-review"),
+        # a jog is a run; "keep" means preserving, not "keep adding"
+        ("can jogging help me maintain my muscle", "preserving-muscle"),
     ],
 )
 def test_targeted_questions(matcher: Matcher, question: str, expected: str) -> None:
@@ -146,6 +172,9 @@ def test_long_rambling_question_with_personal_context(matcher: Matcher) -> None:
         "how do i run a faster 10k",
         "give me a meal plan to drop 5kg",
         "should i run in the morning or evening",
+        # our vocabulary, someone else's question: specific foods and brands are not covered
+        "which protein bar brand is best",
+        "how much protein is in an egg",
     ],
 )
 def test_abstains(matcher: Matcher, question: str) -> None:
@@ -153,6 +182,21 @@ def test_abstains(matcher: Matcher, question: str) -> None:
     assert not found.answered
     assert found.entry is None
     assert len(found.suggestions) <= 3
+
+
+def test_decision_weighs_evidence_together() -> None:
+    strong = decision.Features(
+        score=0.8, coverage=0.9, margin=0.2, dice=0.8, titled=0.6,
+        foreign=0.0, cue=0.0, mass=1.8, anchor=0.7,
+    )  # fmt: skip
+    assert decision.answers(strong)
+    # The same match made mostly of off-topic cue words, or with no lead over the runner-up and
+    # much foreign content, is not an answer.
+    assert not decision.answers(strong._replace(cue=0.6, coverage=0.4, score=0.45))
+    assert not decision.answers(
+        strong._replace(margin=0.0, foreign=0.6, coverage=0.35, score=0.4, dice=0.4)
+    )
+    assert decision.probability(strong) > decision.probability(strong._replace(margin=0.0))
 
 
 def test_abstention_still_suggests_nearest_entries(matcher: Matcher) -> None:
