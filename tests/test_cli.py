@@ -151,25 +151,3 @@ def test_python_dash_m_bot_is_the_coach_command(tmp_path: Path) -> None:
     assert coach.stdout == module.stdout
     for command in ("run", "console", "check", "sync", "invite"):
         assert command in coach.stdout
-
-    invite = subprocess.run(
-        [sys.executable, "-m", "bot", "invite", "--application-id", "123"], **run
-    )
-    assert invite.returncode == 0
-    assert "client_id=123" in invite.stdout and "permissions=19456" in invite.stdout
-
-
-def test_run_without_token_is_one_clear_line(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=tmp_path,
-        env=subprocess_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 2
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1
-    assert "DISCORD_TOKEN" in lines[0] and ".env.example" in lines[0]
