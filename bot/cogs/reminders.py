@@ -19,7 +19,7 @@ WEEKDAYS = [app_commands.Choice(name=label, value=value) for label, value in wee
 Time = app_commands.Range[str, 4, 5]
 Message = app_commands.Range[str, 1, MESSAGE_MAX]
 Date = app_commands.Range[str, 10, 10]
-ReminderId = app_commands.Range[int, 1]
+ReminderId = app_commands.Range[int, 1, 2_000_000_000]  # far above any real id; fits SQLite
 
 
 class Reminders(commands.Cog):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -17,6 +18,7 @@ from bot.services import Services
 from bot.storage.reminders import MAX_PER_GUILD, NewReminder, Reminder, Status
 
 MESSAGE_MAX = 1000
+_ID = re.compile(r"[0-9]{1,18}")
 PREVIEW_COUNT = 4
 
 
@@ -245,7 +247,8 @@ async def remove(svc: Services, caller: Caller, id: int) -> Reply:
 
 async def remove_button(svc: Services, caller: Caller, args: list[str]) -> Reply:
     """The confirm/keep buttons under /reminder remove."""
-    if len(args) != 2 or args[0] not in ("remove", "keep") or not args[1].isdigit():
+    # ASCII digits only ("²".isdigit() is True), and few enough to fit SQLite's integers.
+    if len(args) != 2 or args[0] not in ("remove", "keep") or not _ID.fullmatch(args[1]):
         raise UserError("errors/stale_button.j2")
     reminder = await _own(svc, caller, int(args[1]))
     removed = False
