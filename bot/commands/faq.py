@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.commands.context import Caller, UserError, require_manage_guild
@@ -139,7 +140,8 @@ async def topics(svc: Services, caller: Caller) -> Reply:
 
 
 async def press_topics(svc: Services, caller: Caller, args: list[str]) -> Reply:
-    page = int(args[0]) if args and args[0].lstrip("-").isdigit() else 0
+    # custom_ids arrive from Discord clients: accept only a short ASCII page number.
+    page = int(args[0]) if args and re.fullmatch(r"-?[0-9]{1,3}", args[0]) else 0
     return topics_reply(svc, page, edit=True)
 
 
