@@ -52,7 +52,8 @@ class CoachBot(commands.Bot):
         self.force_sync = force_sync
         self.synced: bool | None = None  # what setup_hook decided, for logs and tests
         self._in_flight: set[asyncio.Task[None]] = set()
-        # Started on the first READY (not in setup_hook: `coach sync` logs in but must not post).
+        # Started once logged in, before the gateway connects: posts go over HTTP, so a gateway
+        # outage doesn't hold them up. Not for `coach sync`, which logs in but must not post.
         self.reminder_dispatcher: ReminderDispatcher | None = None
 
     async def respond(
@@ -73,6 +74,8 @@ class CoachBot(commands.Bot):
             await self.load_extension(extension)
         self.services.catalog = command_catalog(self.tree)
         await self.sync_commands(force=self.force_sync)
+        if not self.force_sync:
+            self.reminder_dispatcher = start_dispatcher(self, self.services)
 
     async def sync_commands(self, *, force: bool = False) -> bool:
         """Sync only when the definitions changed: Discord rate-limits syncs hard."""
@@ -100,8 +103,6 @@ class CoachBot(commands.Bot):
             getattr(self.user, "id", "?"),
             len(self.guilds),
         )
-        if self.reminder_dispatcher is None:
-            self.reminder_dispatcher = start_dispatcher(self, self.services)
 
     async def close(self) -> None:
         if self._in_flight:

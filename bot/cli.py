@@ -94,7 +94,8 @@ async def _run(settings: Settings, token: str) -> int:
     from bot.services import open_services
 
     services = await open_services(settings)
-    bot = CoachBot(services)
+    # on_ready waits this long after the last GUILD_CREATE; commands are served before it.
+    bot = CoachBot(services, guild_ready_timeout=0.5)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

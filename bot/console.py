@@ -109,7 +109,7 @@ async def build_console_bot(services: Services) -> CoachBot:
 async def run_console(
     services: Services,
     *,
-    stdin: TextIO = sys.stdin,
+    stdin: TextIO | None = None,
     write: Callable[[str], Any] = print,
     admin: bool = True,
 ) -> int:
@@ -120,6 +120,7 @@ async def run_console(
         await services.close()
         raise
     console = Console(services, bot, admin=admin)
+    stdin = stdin or sys.stdin
     interactive = stdin.isatty()
     if interactive:
         write(services.renderer.text("console/welcome.j2"))

@@ -100,7 +100,11 @@ def message_kwargs(reply: Reply) -> dict[str, Any]:
 async def respond(
     interaction: discord.Interaction, work: Awaitable[Reply], *, likely_ephemeral: bool = False
 ) -> None:
-    """Answer with the reply, deferring first if the work is slow; never raises."""
+    """Answer with the reply, deferring first if the work is slow.
+
+    Handler errors are the router's to turn into replies; a reply Discord refuses is logged,
+    not raised.
+    """
     task = asyncio.ensure_future(work)
     deferred: bool | None = None  # None: not deferred; else the ephemerality of the defer
     try:

@@ -52,7 +52,7 @@ class Faq(commands.Cog):
             likely_ephemeral=True,
         )
 
-    @kb.command(name="reload", description="Re-read the knowledge files (admins)")
+    @kb.command(name="reload", description="Re-read the knowledge files")
     async def reload(self, interaction: discord.Interaction) -> None:
         await self.bot.respond(
             interaction,

@@ -62,7 +62,7 @@ class Reminders(commands.Cog):
         )
         return [app_commands.Choice(name=c.name, value=c.value) for c in choices]
 
-    @reminder.command(name="add", description="Post to a channel every week (admins)")
+    @reminder.command(name="add", description="Post to a channel every week")
     @app_commands.describe(
         channel="Where to post",
         weekday="Day of the week",
@@ -106,7 +106,7 @@ class Reminders(commands.Cog):
     async def list_(self, interaction: discord.Interaction) -> None:
         await self._run(interaction, "reminder list")
 
-    @reminder.command(name="edit", description="Change a reminder (admins)")
+    @reminder.command(name="edit", description="Change a reminder")
     @app_commands.describe(
         id="The reminder's id (see /reminder list)",
         channel="Post here instead",
