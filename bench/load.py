@@ -113,16 +113,22 @@ async def bench(members: int, duration: float, seed: int) -> None:
                 if driver.has_plan:
                     await _create_profiles(fake, guild, channel, users)
                 cpu_before = _cpu_seconds(proc.pid)
+                own_before = time.process_time()
                 started = time.perf_counter()
                 deadline = started + duration
                 await asyncio.gather(*(driver.member(u, deadline) for u in users))
                 wall = time.perf_counter() - started
                 cpu = _cpu_seconds(proc.pid) - cpu_before
+                own = time.process_time() - own_before
                 rss = rss_mb(proc.pid)
             finally:
                 proc.send_signal(signal.SIGTERM)
                 await asyncio.wait_for(proc.wait(), 30)
     _report(driver, members, wall, cpu, rss)
+    print(
+        f"(the fake Discord and the members, in this process, used {own:.1f} s CPU, "
+        f"{100 * own / wall:.0f}% of one core)"
+    )
 
 
 async def _create_profiles(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +39,9 @@ class InteractionHandle:
     followups: list[dict[str, Any]] = field(default_factory=list)
     # Set when the callback is an update (type 7) of the message the component is on.
     updated_message: dict[str, Any] | None = None
+    # Set with the first callback: waiting on it costs nothing per other interaction (the
+    # fake's general wait_until wakes every waiter on every change, too slow under load).
+    answered: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def responded(self) -> bool:
@@ -45,7 +49,13 @@ class InteractionHandle:
 
     async def response(self, timeout: float = 5.0) -> dict[str, Any]:
         """The initial callback body ({"type": ..., "data": ...})."""
-        await self._wait(lambda: self.responded, timeout, f"no callback for interaction {self.id}")
+        if not self.callbacks:
+            try:
+                await asyncio.wait_for(self.answered.wait(), timeout)
+            except TimeoutError:
+                raise FakeDiscordError(
+                    f"timed out after {timeout}s: no callback for interaction {self.id}"
+                ) from None
         return self.callbacks[0]
 
     async def original(self, timeout: float = 5.0) -> dict[str, Any]:

@@ -160,6 +160,7 @@ class Rest:
                 "errors": {"type": {"_errors": [{"code": "INTERACTION_TYPE_INVALID"}]}},
             }
         handle.callbacks.append(call.body)
+        handle.answered.set()
         data = call.body.get("data") or {}
         info: dict[str, Any] = {"id": str(handle.id), "type": handle.type}
         resource: dict[str, Any] = {"type": kind}
