@@ -30,6 +30,7 @@ CLUB = Club(
     ),
     roles=(RoleRef(20, "runners"), RoleRef(21, "sprinters")),
 )
+CLUB_NAMES = {ref.id: ref.name for ref in (*CLUB.channels, *CLUB.roles)}
 
 
 class Console:
@@ -68,7 +69,7 @@ class Console:
 
     def show(self, reply: Reply) -> str:
         self.last_buttons = reply.buttons
-        return reply_text(self.services.renderer, reply, show_buttons=True)
+        return reply_text(self.services.renderer, reply, show_buttons=True, names=CLUB_NAMES)
 
     async def _press(self, args: list[str]) -> str:
         index = int(args[0]) - 1 if args and args[0].isdigit() else -1
