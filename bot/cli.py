@@ -9,8 +9,10 @@ import binascii
 import importlib
 import logging
 import signal
+import stat
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import discord
 from pydantic import ValidationError
@@ -86,7 +88,22 @@ def _settings() -> Settings:
 def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings()
     token = settings.token
+    warn_if_env_file_exposed(Path(".env"))
     return asyncio.run(_run(settings, token))
+
+
+def warn_if_env_file_exposed(path: Path) -> bool:
+    """The token lives in .env: say so if other users on the machine can read it."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        log.warning(
+            "%s is readable by other users and holds the bot token: run chmod 600 %s", path, path
+        )
+        return True
+    return False
 
 
 async def _run(settings: Settings, token: str) -> int:

@@ -151,3 +151,19 @@ def test_python_dash_m_bot_is_the_coach_command(tmp_path: Path) -> None:
     assert coach.stdout == module.stdout
     for command in ("run", "console", "check", "sync", "invite"):
         assert command in coach.stdout
+
+
+def test_env_file_readable_by_others_is_warned_about(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.cli import warn_if_env_file_exposed
+
+    env = tmp_path / ".env"
+    env.write_text("DISCORD_TOKEN=x\n")
+    env.chmod(0o644)
+    with caplog.at_level("WARNING", logger="bot"):
+        assert warn_if_env_file_exposed(env) is True
+    assert "chmod 600" in caplog.text and "DISCORD_TOKEN=x" not in caplog.text
+    env.chmod(0o600)
+    assert warn_if_env_file_exposed(env) is False
+    assert warn_if_env_file_exposed(tmp_path / "missing.env") is False

@@ -83,8 +83,20 @@ async def test_every_table_keyed_by_user_is_forgotten(db: Database) -> None:
         columns = {c["name"] for c in await db.fetchall(f"PRAGMA table_info({table})")}
         if "user_id" in columns:
             keyed.append(table)
+        if "created_by" in columns:
+            assert any(f"UPDATE {table} SET created_by" in sql for sql in FORGET_MEMBER_SQL)
     assert "profiles" in keyed
     assert all(any(f"FROM {t} " in sql for sql in FORGET_MEMBER_SQL) for t in keyed)
+
+
+async def test_delete_unlinks_reminders_the_member_created(db: Database) -> None:
+    await db.execute(
+        "INSERT INTO reminders (guild_id, channel_id, weekday, time, tz, created_by,"
+        " created_at, updated_at, anchor_utc) VALUES (1, 2, 1, '18:30', 'UTC', 7, 'x', 'x', 'x')"
+    )
+    assert await ProfileRepository(db).delete(7) is True
+    rows = await db.fetchall("SELECT created_by FROM reminders")
+    assert [r["created_by"] for r in rows] == [0]
 
 
 async def test_bad_values_are_refused_by_the_schema(db: Database) -> None:

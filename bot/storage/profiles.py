@@ -14,8 +14,12 @@ _COLUMNS = (
 )
 
 # Everything stored about one member, removed together by `delete` (/profile delete). A feature
-# that adds a per-member table must add its DELETE here, keyed by the Discord user id.
-FORGET_MEMBER_SQL: tuple[str, ...] = ("DELETE FROM profiles WHERE user_id = ?",)
+# that adds a per-member table must add its DELETE here, keyed by the Discord user id. Club data
+# a member created (a reminder) stays the club's, but loses the link to who created it (0).
+FORGET_MEMBER_SQL: tuple[str, ...] = (
+    "DELETE FROM profiles WHERE user_id = ?",
+    "UPDATE reminders SET created_by = 0 WHERE created_by = ?",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +108,7 @@ class ProfileRepository:
 
     async def delete(self, user_id: int) -> bool:
         """Remove everything stored about the member (see FORGET_MEMBER_SQL); True if there was
-        anything to remove."""
+        anything to remove (the profile, or a link to them on club data)."""
         removed = 0
         async with self._db.transaction():
             for sql in FORGET_MEMBER_SQL:
