@@ -69,7 +69,7 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from bot.domain import decision, synonyms, text
 from bot.domain.knowledge import Entry, KnowledgeBase
@@ -152,6 +152,10 @@ class _Analyzer:
             text.stem(k): v for k, v in synonyms.WORDS.items() if not k.endswith("ed")
         }
         self._stop_stems = {text.stem(w) for w in text.STOP_WORDS}
+        # Words of known phrases are never "corrected" away ("in simple terms" is noise).
+        self._phrase_words = {
+            w for key in (*synonyms.PHRASES, *synonyms.LEADING) for w in key.split()
+        }
         self._stop_by_letter: dict[str, list[str]] = defaultdict(list)
         for stop in sorted(text.STOP_WORDS, key=lambda w: (len(w), w)):
             if len(stop) >= 3:
@@ -191,12 +195,14 @@ class _Analyzer:
         cutoff = 85.0 if len(word) <= 8 else 80.0
         found = process.extractOne(word, bucket, scorer=fuzz.ratio, score_cutoff=cutoff)
         if found is None and len(word) >= 5:
-            # One substituted letter ("mussle") costs two edits in the ratio above.
-            found = process.extractOne(word, bucket, scorer=Levenshtein.distance, score_cutoff=1)
+            # One substituted or swapped letter ("mussle", "muscel") costs two edits above.
+            found = process.extractOne(word, bucket, scorer=OSA.distance, score_cutoff=1)
         return found[0] if found else None
 
     def _known(self, word: str) -> bool:
         if word in synonyms.GENERIC or word in synonyms.WORDS or word in synonyms.OFF_TOPIC:
+            return True
+        if word in self._phrase_words:
             return True
         return all(t in self._vocab or t[0] == _FOREIGN for t in self.canonical(word))
 
@@ -216,9 +222,8 @@ class _Analyzer:
         if correct:
             # Typos are fixed before phrases so "strenght trainin" still reads as lifting.
             words = [self._spell(w) for w in words]
+        words = _apply_leading(words)
         words = _apply_phrases(words)
-        if words and words[0] in synonyms.LEADING:
-            words[0] = synonyms.LEADING[words[0]]
         out: list[str] = []
         for word in words:
             canon = self.canonical(word)
@@ -231,6 +236,17 @@ class _Analyzer:
 def _is_subsequence(short: str, long: str) -> bool:
     chars = iter(long)
     return all(ch in chars for ch in short)
+
+
+def _apply_leading(words: list[str]) -> list[str]:
+    start = 0
+    while start < len(words) - 1 and words[start] in synonyms.LEADING_FILLER:
+        start += 1
+    for n in (3, 2, 1):
+        cue = synonyms.LEADING.get(" ".join(words[start : start + n]))
+        if cue is not None and len(words) >= start + n:
+            return [*words[:start], cue, *words[start + n :]]
+    return words
 
 
 def _apply_phrases(words: list[str]) -> list[str]:

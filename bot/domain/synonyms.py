@@ -113,6 +113,8 @@ _PHRASES: dict[str, str] = {
     "zero rest": "skip recovery",
     "never rest": "skip recovery",
     "no days off": "skip recovery",
+    "no rest days": "skip recovery",
+    "no rest day": "skip recovery",
     "recovery days": "recovery",
     "recovery day": "recovery",
     "every day": "daily",
@@ -148,6 +150,34 @@ _PHRASES: dict[str, str] = {
     "took up": "",
     "take up": "",
     "taking up": "",
+    # answer-format noise: the member wants the same answer, just asked bluntly or simply
+    "yes or no": "",
+    "yay or nay": "",
+    "true or false": "",
+    "fact or fiction": "",
+    "myth or fact": "",
+    "fact or myth": "",
+    "in simple terms": "",
+    "simple terms": "",
+    "in plain english": "",
+    "plain english": "",
+    "laymans terms": "",
+    "in a nutshell": "",
+    "quick question": "",
+    "short answer": "",
+    "in short": "",
+    "cut back": "reduce",
+    "cut down": "reduce",
+    # a life stage, not the study of men in their 60s and 70s
+    "as i age": "aging",
+    "as you age": "aging",
+    "as we age": "aging",
+    "with age": "aging",
+    "as i get older": "aging",
+    "as you get older": "aging",
+    "as we get older": "aging",
+    "getting older": "aging",
+    "get older": "aging",
 }
 
 # Single words: slang, spelling variants, inflections the stemmer misses, and near-synonyms.
@@ -351,7 +381,6 @@ _WORDS: dict[str, str] = {
     "untrained": "beginner",
     "yrs": "experienced",
     "yr": "experienced",
-    "everyday": "daily",
     "max": "max",
     "maximum": "max",
     "maximal": "max",
@@ -498,6 +527,7 @@ GENERIC: frozenset[str] = frozenset(
     ok fine idea ideas advice info whole necessary mile miles km kms benefit benefits
     beneficial day days till til notice took take taking taken gotten many bits structure
     solid arms arm chest shoulders biceps body
+    bad good aging ageing age ages daily
     """.split()  # noqa: SIM905
 )
 
@@ -518,6 +548,9 @@ OFF_TOPIC: frozenset[str] = frozenset(
     whey wind yoga zone zones zzinjury
     egg eggs chicken rice banana bananas oats shake shakes powder powders bar bars brand brands
     gummies recipe recipes vitamin vitamins
+    sore soreness cramp cramps cramping click clicks clicking popping blister blisters stitch
+    stitches numb numbness tightness
+    zzwho married marriage birthday born instagram twitter tiktok salary wiki wikipedia
     """.split()  # noqa: SIM905
 )
 
@@ -528,7 +561,26 @@ INJECTION: re.Pattern[str] = re.compile(
     r"|\btoken\b|\bdeveloper mode\b|\bapi key\b|@everyone|@here"
 )
 
-# A question that opens with these asks for something the articles never give (a place).
-LEADING: Mapping[str, str] = MappingProxyType({"where": "zzwhere"})
+# A question that opens with these asks for something the articles never give: a place, or
+# trivia about a person ("who is kipchoge's coach", "how old is mike nelson"). The articles
+# quote people; they say nothing about who anyone is. Matched on the first words only.
+LEADING: Mapping[str, str] = MappingProxyType(
+    {
+        "where": "zzwhere",
+        "who is": "zzwho",
+        "whos": "zzwho",
+        "who was": "zzwho",
+        "who are": "zzwho",
+        "who won": "zzwho",
+        "who trains": "zzwho",
+        "who coaches": "zzwho",
+        "how old is": "zzwho",
+        "how tall is": "zzwho",
+    }
+)
+# Openers skipped before LEADING is checked ("hey bot, who is ...").
+LEADING_FILLER: frozenset[str] = frozenset(
+    "hey hi hello yo so ok okay um uh bot quick question random oi".split()  # noqa: SIM905
+)
 PHRASES: Mapping[str, str] = MappingProxyType(_PHRASES)
 WORDS: Mapping[str, str] = MappingProxyType(_WORDS)

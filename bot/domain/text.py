@@ -42,6 +42,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     thoughts thought opinion opinions views eli5 explain explained explanation mean means
     meant meaning etc normal reckon reckons reckoned heard hear told tell telling claim claims
     coach coaches mate mates friend friends buddy pal wife husband gf bf gonna gotta ya ye
+    yay nay yea yep yup nope fr ngl imo imho idk tldr
     """.split()  # noqa: SIM905
 )
 
