@@ -2,9 +2,10 @@
 
 Run from the repository root: `.venv/bin/python bench/faq.py [--file PATH ...]`.
 Prints figures and the misses; never asserts (tests/test_matching.py holds the floors).
-`--fit L2` refits the answer-or-abstain weights of bot/domain/decision.py on the main, fresh
-and blind sets (pure Python logistic regression), prints them and their figures per set, and
-leaves copying them into decision.py to a person.
+`--fit L2` refits the answer-or-abstain weights of bot/domain/decision.py on every committed
+set (pure Python logistic regression), prints them and their figures per set, and leaves copying
+them into decision.py to a person. `--fit L2 --loo` validates instead: for each set, fit on the
+others and report the held-out set's figures (how a refit generalises to unseen wording).
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ FIT_FILES = (
     DATA / "faq_questions.jsonl",
     DATA / "faq_questions_fresh.jsonl",
     DATA / "faq_questions_blind.jsonl",
+    DATA / "faq_questions_probe.jsonl",
+    DATA / "faq_questions_final3.jsonl",
 )
-DEFAULT_FILES = (*FIT_FILES, DATA / "faq_questions_probe.jsonl")
+DEFAULT_FILES = FIT_FILES
 
 
 def rss_mb() -> float:
@@ -85,9 +88,10 @@ def _examples(matcher: Matcher, path: Path) -> list[tuple[list[float], int, bool
     return out
 
 
-def fit(matcher: Matcher, l2: float, steps: int = 3000, rate: float = 0.5) -> None:
-    """Fit the logistic weights by gradient descent on standardised features; print them."""
-    rows = [ex for path in FIT_FILES for ex in _examples(matcher, path)]
+def _fit_weights(
+    rows: list[tuple[list[float], int, bool]], l2: float, steps: int = 3000, rate: float = 0.5
+) -> tuple[list[float], float]:
+    """Logistic weights by gradient descent on standardised features, in raw feature units."""
     k = len(rows[0][0])
     mean = [sum(r[0][j] for r in rows) / len(rows) for j in range(k)]
     sd = [
@@ -105,24 +109,43 @@ def fit(matcher: Matcher, l2: float, steps: int = 3000, rate: float = 0.5) -> No
         b -= rate * gb / len(z)
         w = [a - rate * (g / len(z) + l2 * a) for a, g in zip(w, gw, strict=True)]
     weights = [w[j] / sd[j] for j in range(k)]
-    bias = b - sum(w[j] * mean[j] / sd[j] for j in range(k))
+    return weights, b - sum(w[j] * mean[j] / sd[j] for j in range(k))
+
+
+def _figures(
+    examples: list[tuple[list[float], int, bool]], weights: list[float], bias: float
+) -> str:
+    hit_in = n_in = hit_out = n_out = 0
+    for x, right, in_scope in examples:
+        p = 1 / (1 + math.exp(-(bias + sum(a * c for a, c in zip(weights, x, strict=True)))))
+        answered = p >= decision.THRESHOLD
+        n_in += in_scope
+        n_out += not in_scope
+        hit_in += answered and bool(right)
+        hit_out += not in_scope and not answered
+    return f"in-scope {hit_in / max(n_in, 1):.3f}  abstention {hit_out / max(n_out, 1):.3f}"
+
+
+def fit(matcher: Matcher, l2: float, loo: bool) -> None:
+    """Print refit weights and per-set figures, or leave-one-set-out figures."""
+    examples = {path: _examples(matcher, path) for path in FIT_FILES}
+    if loo:
+        for held in FIT_FILES:
+            rows = [ex for path, exs in examples.items() if path != held for ex in exs]
+            weights, bias = _fit_weights(rows, l2)
+            print(f"  held out {held.name}: {_figures(examples[held], weights, bias)}")
+        return
+    weights, bias = _fit_weights([ex for exs in examples.values() for ex in exs], l2)
     print(f"WEIGHTS = Features({', '.join(f'{a:.3f}' for a in weights)})\nBIAS = {bias:.3f}")
-    for path in (*FIT_FILES, DATA / "faq_questions_probe.jsonl"):
-        hit_in = n_in = hit_out = n_out = 0
-        for x, right, in_scope in _examples(matcher, path):
-            p = 1 / (1 + math.exp(-(bias + sum(a * c for a, c in zip(weights, x, strict=True)))))
-            answered = p >= decision.THRESHOLD
-            n_in += in_scope
-            n_out += not in_scope
-            hit_in += answered and bool(right)
-            hit_out += not in_scope and not answered
-        print(f"  {path.name}: in-scope {hit_in / n_in:.3f}  abstention {hit_out / n_out:.3f}")
+    for path, exs in examples.items():
+        print(f"  {path.name}: {_figures(exs, weights, bias)}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--file", type=Path, action="append", help="JSONL eval file(s)")
     parser.add_argument("--fit", type=float, metavar="L2", help="refit decision weights")
+    parser.add_argument("--loo", action="store_true", help="with --fit: leave-one-set-out")
     args = parser.parse_args()
     sources = ROOT.parent / "shared" / "sources"
     kb = load_knowledge(ROOT / "knowledge", sources if sources.is_dir() else None)
@@ -130,7 +153,7 @@ def main() -> None:
     matcher = Matcher(kb)
     print(f"entries: {len(kb)}  matcher build: {(time.perf_counter() - start) * 1000:.1f} ms")
     if args.fit is not None:
-        fit(matcher, args.fit)
+        fit(matcher, args.fit, args.loo)
         return
     for path in args.file or [p for p in DEFAULT_FILES if p.exists()]:
         run_file(matcher, path)

@@ -17,13 +17,16 @@ DATA = ROOT / "tests" / "data"
 
 # Floors set just under what the matcher honestly reaches (see bench/faq.py for the figures).
 FLOORS = {
-    "faq_questions.jsonl": (0.95, 0.98),
+    "faq_questions.jsonl": (0.96, 0.98),
     "faq_questions_fresh.jsonl": (0.97, 0.95),
     # Written before tuning; first run 0.773 / 0.971, tuned on since (no longer blind).
     "faq_questions_blind.jsonl": (0.98, 0.97),
     # Round 3, written before any round-3 change; first run 0.822 / 0.973. It validated the
     # decision weights and vocabulary changes since, so it is no longer unseen either.
-    "faq_questions_probe.jsonl": (0.91, 0.97),
+    "faq_questions_probe.jsonl": (0.93, 0.97),
+    # Round 3's final unseen set, measured once then (0.893 / 0.933); round 4 studied its misses
+    # and the decision weights are fit on it too, so it is no longer unseen.
+    "faq_questions_final3.jsonl": (0.98, 0.95),
 }
 
 
@@ -139,6 +142,17 @@ def test_aliases_are_not_eval_questions(kb: KnowledgeBase) -> None:
         ("cardio and lifting at the same time, does it hurt gains", "concurrent-training-review"),
         # a jog is a run; "keep" means preserving, not "keep adding"
         ("can jogging help me maintain my muscle", "preserving-muscle"),
+        # answer-format noise ("yay or nay", "true or false", "in simple terms") carries no topic
+        ("is hill running good for muscle, yay or nay", "hill-running-muscle"),
+        ("true or false: sprinting builds more muscle than jogging", "sprinting-vs-easy-running"),
+        ("explain progressive overload in simple terms", "progressive-overload"),
+        # two swapped letters are one typo
+        ("does running build muscel", "can-running-build-muscle"),
+        # ageing is a life stage, not the older-men study; the study itself still matches
+        ("can running help me hang on to muscle as i get older", "preserving-muscle"),
+        ("do older men gain muscle from running", "study-older-men"),
+        # "who" opening a how-to question is not trivia
+        ("who should do hill sprints", "hill-sprints"),
     ],
 )
 def test_targeted_questions(matcher: Matcher, question: str, expected: str) -> None:
@@ -175,6 +189,12 @@ def test_long_rambling_question_with_personal_context(matcher: Matcher) -> None:
         # our vocabulary, someone else's question: specific foods and brands are not covered
         "which protein bar brand is best",
         "how much protein is in an egg",
+        # trivia about people the articles quote: they say what these people said, not who they are
+        "hey bot who is mike nelson",
+        "how old is pat davidson",
+        "whos percell dugger",
+        # injuries are outside the articles even when a known exercise is named
+        "my hamstring is strained, can i still do hill sprints",
     ],
 )
 def test_abstains(matcher: Matcher, question: str) -> None:

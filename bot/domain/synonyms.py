@@ -549,7 +549,7 @@ OFF_TOPIC: frozenset[str] = frozenset(
     egg eggs chicken rice banana bananas oats shake shakes powder powders bar bars brand brands
     gummies recipe recipes vitamin vitamins
     sore soreness cramp cramps cramping click clicks clicking popping blister blisters stitch
-    stitches numb numbness tightness
+    stitches numb numbness tightness tore tear tears strain strained rehab
     zzwho married marriage birthday born instagram twitter tiktok salary wiki wikipedia
     """.split()  # noqa: SIM905
 )
