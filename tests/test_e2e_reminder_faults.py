@@ -54,19 +54,29 @@ def _weekly(club: Club, channel_id: int, message: str) -> NewReminder:
 
 class ResumeRefusal:
     """Keeps the fake gateway from taking the bot back: every RESUME is held a moment and the
-    connection cut again, until `release()`. (The fake itself resumes at once after a drop.)"""
+    connection cut again, until `release()` (the fake itself resumes at once after a drop). Also
+    notes the gateway's state at the moment Discord creates the first channel post."""
 
     HOLD = 0.2
 
     def __init__(self, fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> None:
         self.refused = 0
+        # (refusing?, RESUMEs accepted) when Discord created the first channel post.
+        self.at_first_post: tuple[bool, int] | None = None
         self._fake = fake
         self._released = False
         self._original = fake.gateway._on_message
+        self._create = fake.rest.handlers[CREATE_MESSAGE]
         monkeypatch.setattr(fake.gateway, "_on_message", self._on_message)
+        monkeypatch.setitem(fake.rest.handlers, CREATE_MESSAGE, self._create_message)
 
     def release(self) -> None:
         self._released = True
+
+    async def _create_message(self, call: Call) -> tuple[int, Any]:
+        if self.at_first_post is None:
+            self.at_first_post = (not self._released, self._fake.gateway.resume_count)
+        return await self._create(call)
 
     async def _on_message(self, ws: Any, msg: dict[str, Any]) -> None:
         if msg.get("op") == RESUME and not self._released:
@@ -91,15 +101,17 @@ async def test_gateway_down_at_post_time_posts_on_time_then_resumes(
         assert svc is not None
         dispatcher = await running_dispatcher(club.bot)
         reminder = await svc.reminders.add(_weekly(club, club.training.id, "Hills"), clock.now())
-        clock.set(DUE - timedelta(seconds=1))
         await dispatcher.poke()
-        assert dispatcher.next_due == DUE and fake.messages(club.training) == []
+        assert dispatcher.next_due == DUE
 
-        # The dispatcher is asleep until DUE; the gateway goes down and stays down past it.
         refusal = ResumeRefusal(fake, monkeypatch)
         await fake.drop_gateway()
+        await fake.wait_until(lambda: refusal.refused >= 1, 10, "a refused RESUME")
+        # Post time comes while the gateway stays down: the dispatcher's own timer must fire.
+        clock.set(DUE - timedelta(seconds=1))
+        dispatcher.wake()  # re-read the jumped clock; nothing here waits for the post itself
         (post,) = await fake.wait_for_messages(club.training, 1, timeout=15)
-        assert fake.gateway.resume_count == 0 and refusal.refused >= 1  # posted while down
+        assert refusal.at_first_post == (True, 0)  # created while refused and not resumed
         assert post["nonce"] == occurrence_nonce(reminder.id, DUE)
 
         refusal.release()
