@@ -230,15 +230,20 @@ class ReminderDispatcher:
                 return  # unclaimed: the next start picks it up
             r = job.reminder
             try:
+                reply = render_post(
+                    self.renderer, self.knowledge.kb, r, job.scheduled, late=job.late
+                )
+                # Claim only once the pacer lets this send go, so a crash leaves no claims that
+                # were never sent (those would be "delivery unknown" after a long outage).
+                await self.pacer.wait()
                 if not job.claimed and not await self.reminders.claim(
                     r.id, job.scheduled, job.nonce, self.clock.now()
                 ):
                     return  # someone already has it
-                reply = render_post(
-                    self.renderer, self.knowledge.kb, r, job.scheduled, late=job.late
-                )
                 try:
-                    message_id = await self._send_with_retry(r.channel_id, reply, job.nonce)
+                    message_id = await self._send_with_retry(
+                        r.channel_id, reply, job.nonce, paced=True
+                    )
                 except SendFailure as failure:
                     await self._failed(job, failure)
                     return
@@ -250,10 +255,15 @@ class ReminderDispatcher:
                 # The claim stays unrecorded; the next start resends it under the same nonce.
                 log.exception("reminder %s: delivering the post due %s failed", r.id, job.scheduled)
 
-    async def _send_with_retry(self, channel_id: int, reply: Reply, nonce: str | None) -> int:
+    async def _send_with_retry(
+        self, channel_id: int, reply: Reply, nonce: str | None, *, paced: bool = False
+    ) -> int:
+        """Send, retrying transient failures with backoff; `paced`: the first send's pacer slot
+        was already taken by the caller."""
         attempt = 0
         while True:
-            await self.pacer.wait()
+            if not paced or attempt > 0:
+                await self.pacer.wait()
             try:
                 return await self.sender.send(channel_id, reply, nonce)
             except SendFailure as failure:
