@@ -70,3 +70,61 @@ async def test_dev_guild_sync_goes_to_that_server(fake_discord, tmp_path: Path) 
         assert [scope for scope, _ in fake_discord.command_syncs] == [club.guild.id]
     finally:
         await runner.stop()
+
+
+def _options(command: dict) -> dict[str, dict]:
+    return {o["name"]: o for o in command.get("options", []) or []}
+
+
+async def test_synced_command_json_is_the_contract(club: Club) -> None:
+    """Names, descriptions, options and permissions exactly as the issues name them."""
+    synced = {c["name"]: c for c in club.fake.command_syncs[-1][1]}
+    assert set(synced) == {
+        "about",
+        "faq",
+        "topics",
+        "kb",
+        "profile",
+        "plan",
+        "reminder",
+        "settings",
+    }
+    assert all(c["description"] for c in synced.values())
+
+    question = _options(synced["faq"])["question"]
+    assert question["type"] == 3 and question["required"] and question["autocomplete"]
+
+    profile_set = _options(_options(synced["profile"])["set"])
+    assert list(profile_set) == [
+        "level",
+        "goal",
+        "hills",
+        "days",
+        "lifts",
+        "age",
+        "returning",
+        "units",
+    ]
+    assert [c["value"] for c in profile_set["hills"]["choices"]] == [
+        "steep",
+        "gentle",
+        "stairs",
+        "treadmill",
+        "flat",
+    ]
+    assert (profile_set["days"]["min_value"], profile_set["days"]["max_value"]) == (2, 7)
+    assert set(_options(synced["profile"])) == {"set", "show", "delete"}
+    assert _options(synced["plan"])["week"].get("required") in (None, False)
+
+    reminder = _options(synced["reminder"])
+    assert set(reminder) == {"add", "list", "edit", "pause", "resume", "remove", "preview", "test"}
+    add = _options(reminder["add"])
+    assert list(add) == ["channel", "weekday", "time", "timezone", "message", "role", "ends_on"]
+    assert add["timezone"]["autocomplete"] and not add["timezone"].get("required")
+    assert set(_options(synced["settings"])) == {"timezone", "admin_channel"}
+
+    manage_guild = str(1 << 5)
+    for admin in ("kb", "reminder", "settings"):
+        assert str(synced[admin]["default_member_permissions"]) == manage_guild
+    for public in ("about", "faq", "topics", "profile", "plan"):
+        assert synced[public].get("default_member_permissions") is None
