@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import aiohttp
 import discord
 from pydantic import ValidationError
 
@@ -137,6 +138,10 @@ async def _run(settings: Settings, token: str) -> int:
                 "Discord refused the connection's intents; this bot needs none "
                 "privileged, so check DISCORD_TOKEN belongs to this bot"
             ) from None
+        except (aiohttp.ClientError, OSError) as exc:
+            # Login is one HTTP call that discord.py doesn't retry: no network, DNS, a proxy.
+            where = settings.discord_api_base or "discord.com"
+            raise CliError(f"cannot reach Discord at {where}: {exc}") from None
     return 0
 
 
