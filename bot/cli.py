@@ -236,7 +236,13 @@ def application_id_from_token(token: str) -> int:
 def cmd_invite(args: argparse.Namespace) -> int:
     app_id = args.application_id
     if app_id is None:
-        app_id = application_id_from_token(load_settings().token)
+        settings = load_settings()
+        if settings.discord_token is None:
+            raise CliError(
+                "coach invite needs your application id: pass --application-id (Developer "
+                "Portal > General Information) or set DISCORD_TOKEN in .env (see .env.example)"
+            )
+        app_id = application_id_from_token(settings.token)
     url = discord.utils.oauth_url(
         app_id, permissions=INVITE_PERMISSIONS, scopes=("bot", "applications.commands")
     )

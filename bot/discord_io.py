@@ -50,8 +50,9 @@ def channel_ref(channel: Any, me: discord.Member | None) -> ChannelRef:
     return ChannelRef(channel.id, getattr(channel, "name", str(channel.id)))
 
 
-def role_ref(role: discord.Role) -> RoleRef:
-    return RoleRef(role.id, role.name, role.is_default())
+def role_ref(role: discord.Role, me: discord.Member | None = None) -> RoleRef:
+    may_mention_all = me is not None and me.guild_permissions.mention_everyone
+    return RoleRef(role.id, role.name, role.is_default(), role.mentionable or may_mention_all)
 
 
 def allowed_mentions(reply: Reply) -> discord.AllowedMentions:

@@ -135,7 +135,7 @@ def test_invite_without_token_or_id_names_the_variable(
 ) -> None:
     assert main(["invite"]) == 2
     err = capsys.readouterr().err.strip()
-    assert "DISCORD_TOKEN" in err and ".env.example" in err
+    assert "DISCORD_TOKEN" in err and ".env.example" in err and "--application-id" in err
     assert len(err.splitlines()) == 1
 
 

@@ -167,3 +167,10 @@ def test_console_faq_prints_answer_with_source() -> None:
     assert result.returncode == 0, result.stderr
     assert "How do I do hill sprints to build muscle?" in result.stdout
     assert "Percell Dugger" in result.stdout and "magazine article" in result.stdout
+
+
+async def test_admin_command_in_a_dm_says_servers_only(svc: Services) -> None:
+    router = build_router(svc)
+    dm = Caller(user_id=8, display_name="alex", guild_id=None, channel_id=99)
+    reply = await router.run("kb reload", dm)
+    assert reply.ephemeral and "only works inside a server" in reply.content

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -165,6 +166,29 @@ async def test_edit_changes_the_schedule(svc) -> None:
         await reminders.edit(svc, ADMIN, 1)
 
 
+async def test_edit_clear_removes_message_role_or_end_date(svc) -> None:
+    await _add(svc, message="Hills", role=RUNNERS, ends_on="2026-09-30")
+    await reminders.edit(svc, ADMIN, 1, clear="message")
+    await reminders.edit(svc, ADMIN, 1, clear="role")
+    r = await svc.reminders.get(1)
+    assert r is not None and (r.message, r.role_id) == (None, None)
+    assert r.ends_on is not None
+    reply = await reminders.edit(svc, ADMIN, 1, clear="ends_on")
+    r = await svc.reminders.get(1)
+    assert r is not None and r.ends_on is None and (r.time, r.tz) == ("18:30", "Europe/London")
+    assert "pinging" not in reply.content
+
+
+async def test_unpingable_role_is_saved_with_a_warning(svc) -> None:
+    quiet = RoleRef(21, "*quiet* @everyone", pingable=False)
+    reply = await _add(svc, role=quiet)
+    assert "isn't mentionable" in reply.content
+    assert "*quiet*" not in reply.content and "@everyone" not in reply.content  # escaped
+    (r,) = await svc.reminders.list_guild(GUILD)
+    assert r.role_id == 21
+    assert "mentionable" not in (await _add(svc, role=RUNNERS)).content
+
+
 async def test_remove_asks_first_and_the_button_confirms(svc) -> None:
     await _add(svc)
     router = build_router(svc)
@@ -216,3 +240,11 @@ async def test_admin_channel_setting(svc) -> None:
     assert (await svc.guild_settings.get(GUILD)).admin_channel_id == 88
     await server_settings.admin_channel(svc, ADMIN)
     assert (await svc.guild_settings.get(GUILD)).admin_channel_id is None
+
+
+async def test_limit_holds_when_two_admins_add_at_once(svc) -> None:
+    for _ in range(MAX_PER_GUILD - 1):
+        await _add(svc)
+    results = await asyncio.gather(_add(svc), _add(svc), return_exceptions=True)
+    assert sum(isinstance(r, UserError) for r in results) == 1
+    assert await svc.reminders.count_guild(GUILD) == MAX_PER_GUILD

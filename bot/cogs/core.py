@@ -45,7 +45,9 @@ class Core(commands.Cog):
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         command = interaction.command.qualified_name if interaction.command else "?"
-        if isinstance(error, app_commands.CheckFailure):
+        if isinstance(error, app_commands.NoPrivateMessage):
+            reply = self.bot.router.error("errors/not_in_server.j2")
+        elif isinstance(error, app_commands.CheckFailure):
             reply = self.bot.router.error("errors/needs_manage_server.j2")
         else:
             log.error(

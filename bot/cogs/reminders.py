@@ -16,6 +16,11 @@ if TYPE_CHECKING:
 
 ADMIN = discord.Permissions(manage_guild=True)
 WEEKDAYS = [app_commands.Choice(name=label, value=value) for label, value in weekday_choices()]
+CLEAR_CHOICES = [
+    app_commands.Choice(name="the message", value="message"),
+    app_commands.Choice(name="the role ping", value="role"),
+    app_commands.Choice(name="the end date (post every week)", value="ends_on"),
+]
 Time = app_commands.Range[str, 4, 5]
 Message = app_commands.Range[str, 1, MESSAGE_MAX]
 Date = app_commands.Range[str, 10, 10]
@@ -43,7 +48,7 @@ class Reminders(commands.Cog):
         me = interaction.guild.me if interaction.guild is not None else None
         for key, value in list(options.items()):
             if isinstance(value, discord.Role):
-                options[key] = role_ref(value)
+                options[key] = role_ref(value, me)
             elif isinstance(value, discord.abc.GuildChannel | app_commands.AppCommandChannel):
                 options[key] = channel_ref(value, me)
             elif value is None:
@@ -116,8 +121,9 @@ class Reminders(commands.Cog):
         message="New text at the top of the post",
         role="Ping this role instead",
         ends_on="New last date, YYYY-MM-DD",
+        clear="Remove the message, the role ping or the end date",
     )
-    @app_commands.choices(weekday=WEEKDAYS)
+    @app_commands.choices(weekday=WEEKDAYS, clear=CLEAR_CHOICES)
     async def edit(
         self,
         interaction: discord.Interaction,
@@ -129,6 +135,7 @@ class Reminders(commands.Cog):
         message: Message | None = None,
         role: discord.Role | None = None,
         ends_on: Date | None = None,
+        clear: str | None = None,
     ) -> None:
         await self._run(
             interaction,
@@ -141,6 +148,7 @@ class Reminders(commands.Cog):
             message=message,
             role=role,
             ends_on=ends_on,
+            clear=clear,
         )
 
     @edit.autocomplete("timezone")

@@ -31,6 +31,9 @@ class RoleRef:
     id: int
     name: str
     is_default: bool = False  # @everyone is never pingable through us
+    # Discord only pings a role that is mentionable, unless the bot may mention everyone (which
+    # it doesn't ask for): a reminder for an unpingable role would post but notify nobody.
+    pingable: bool = True
 
 
 class UserError(Exception):
@@ -47,7 +50,14 @@ class NeedsManageServer(UserError):
         super().__init__("errors/needs_manage_server.j2")
 
 
+class NotInServer(UserError):
+    def __init__(self) -> None:
+        super().__init__("errors/not_in_server.j2")
+
+
 def require_manage_guild(caller: Caller) -> None:
     """Discord hides admin commands via default_member_permissions; this is the second lock."""
-    if caller.guild_id is None or not caller.can_manage_guild:
+    if caller.guild_id is None:
+        raise NotInServer()
+    if not caller.can_manage_guild:
         raise NeedsManageServer()

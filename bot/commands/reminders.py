@@ -18,6 +18,8 @@ from bot.services import Services
 from bot.storage.reminders import MAX_PER_GUILD, NewReminder, Reminder, Status
 
 MESSAGE_MAX = 1000
+# What `/reminder edit clear:` can remove (Discord options can't be set back to empty).
+CLEARABLE = ("message", "role", "ends_on")
 _ID = re.compile(r"[0-9]{1,18}")
 PREVIEW_COUNT = 4
 
@@ -124,11 +126,15 @@ async def add(
             created_by=caller.user_id,
         ),
         svc.clock.now(),
+        limit=MAX_PER_GUILD,
     )
+    if reminder is None:  # another admin filled the last slot meanwhile
+        raise _problem("too_many", limit=MAX_PER_GUILD)
     _wake(svc)
     return svc.renderer.reply(
         "reminders/added.j2",
         ephemeral=True,
+        unpingable=role if role is not None and not role.pingable else None,
         reminder=reminder,
         weekday=reminder.weekday.label,
         next_post=_next_post(svc, reminder),
@@ -167,16 +173,24 @@ async def edit(
     message: str | None = None,
     role: RoleRef | None = None,
     ends_on: str | None = None,
+    clear: str | None = None,
 ) -> Reply:
     reminder = await _own(svc, caller, id)
+    if clear not in (None, *CLEARABLE):
+        raise _problem("nothing_to_edit")
     changes: dict[str, Any] = {}
-    if any(v is not None for v in (weekday, time, timezone, ends_on)):
+    if clear == "message":
+        changes["message"] = None
+    elif clear == "role":
+        changes["role_id"] = None
+    if any(v is not None for v in (weekday, time, timezone, ends_on)) or clear == "ends_on":
+        keep_end = None if clear == "ends_on" else reminder.ends_on
         schedule = _schedule(
             svc,
             weekday or reminder.weekday.label,
             time or reminder.time,
             timezone or reminder.tz,
-            ends_on if ends_on is not None else reminder.ends_on,
+            ends_on if ends_on is not None else keep_end,
         )
         changes.update(
             weekday=schedule.weekday,
@@ -198,6 +212,7 @@ async def edit(
     return svc.renderer.reply(
         "reminders/edited.j2",
         ephemeral=True,
+        unpingable=role if role is not None and not role.pingable else None,
         reminder=updated,
         weekday=updated.weekday.label,
         next_post=_next_post(svc, updated),

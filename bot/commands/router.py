@@ -7,7 +7,6 @@ ones into a logged traceback plus a generic apology, so no handler can crash the
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -15,6 +14,7 @@ from bot.commands.context import Caller, UserError
 from bot.render import TemplateProblem
 from bot.replies import Choice, Reply
 from bot.services import Services
+from bot.storage import db as storage_db
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ class Router:
             return await work
         except UserError as exc:
             return self.error(exc.template, **exc.context)
-        except sqlite3.OperationalError as exc:
+        except storage_db.UNAVAILABLE as exc:
             # Locked past the busy timeout, disk full, read-only: the member can retry later and
             # nothing half-written stays behind (every write is one statement or transaction).
             log.error(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -17,6 +18,11 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+# What a query raises when the store can't serve right now: locked past the busy timeout, disk
+# full, read-only. Callers above storage catch these without knowing SQLite.
+UNAVAILABLE: tuple[type[Exception], ...] = (sqlite3.OperationalError,)
 
 
 class StorageError(Exception):

@@ -132,12 +132,17 @@ class ReminderRepository:
 
     # -- reminders -----------------------------------------------------------------------------
 
-    async def add(self, new: NewReminder, now: datetime) -> Reminder:
+    async def add(
+        self, new: NewReminder, now: datetime, *, limit: int | None = None
+    ) -> Reminder | None:
+        """Save a reminder, or None if the server already has `limit` (checked in the same
+        statement, so two admins adding at once can't both squeeze past it)."""
         stamp = to_iso(now)
-        rid = await self._db.insert(
+        changed = await self._db.execute(
             "INSERT INTO reminders (guild_id, channel_id, weekday, time, tz, message, role_id,"
             " ends_on, anchor_utc, created_by, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+            " WHERE (SELECT COUNT(*) FROM reminders WHERE guild_id = ?) < ?",
             (
                 new.guild_id,
                 new.channel_id,
@@ -151,9 +156,14 @@ class ReminderRepository:
                 new.created_by,
                 stamp,
                 stamp,
+                new.guild_id,
+                limit if limit is not None else 2**62,
             ),
         )
-        found = await self.get(rid)
+        if not changed:
+            return None
+        row = await self._db.fetchone("SELECT last_insert_rowid()")
+        found = await self.get(int(row[0])) if row else None
         assert found is not None
         return found
 
