@@ -11,6 +11,7 @@ from reminder_support import GUILD, MemorySender, dispatcher, services, utc
 from bot.commands.reminders import bot_removed
 from bot.domain.clock import FakeClock
 from bot.domain.schedule import Weekday
+from bot.reminders.dispatcher import UNKNOWN_DELIVERY
 from bot.reminders.ports import SendFailure
 from bot.reminders.post import occurrence_nonce
 from bot.services import Services
@@ -181,7 +182,7 @@ async def test_old_unrecorded_claim_is_not_resent_but_recorded(tmp_path: Path) -
         await d.poke()
         assert sender.posts == []
         (occ,) = await svc.reminders.occurrences(r.id)
-        assert occ.state is State.FAILED and "delivery unknown" in (occ.error or "")
+        assert occ.state is State.FAILED and occ.error == UNKNOWN_DELIVERY
     finally:
         await d.stop()
         await svc.close()

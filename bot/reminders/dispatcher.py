@@ -45,7 +45,7 @@ REASON_CHANNEL_GONE = "channel_gone"
 REASON_NO_ACCESS = "no_access"
 REASON_NO_PERMISSION = "no_permission"
 REASON_BOT_REMOVED = "bot_removed"
-UNKNOWN_DELIVERY = "delivery unknown: the bot stopped while sending and it was too late to retry"
+UNKNOWN_DELIVERY = "delivery_unknown"  # a code: templates/reminders/list.j2 words it
 
 
 def pause_reason(failure: SendFailure) -> str:
