@@ -32,6 +32,7 @@ FIT_FILES = (
     DATA / "faq_questions_blind.jsonl",
     DATA / "faq_questions_probe.jsonl",
     DATA / "faq_questions_final3.jsonl",
+    DATA / "faq_questions_final4.jsonl",
 )
 DEFAULT_FILES = FIT_FILES
 

@@ -27,6 +27,9 @@ FLOORS = {
     # Round 3's final unseen set, measured once then (0.893 / 0.933); round 4 studied its misses
     # and the decision weights are fit on it too, so it is no longer unseen.
     "faq_questions_final3.jsonl": (0.98, 0.95),
+    # Round 4's final unseen set, measured once then (0.920 / 1.000); round 5 studied its misses
+    # (ranking between overlapping entries) and the decision weights are fit on it too.
+    "faq_questions_final4.jsonl": (0.98, 0.97),
 }
 
 
@@ -153,6 +156,16 @@ def test_aliases_are_not_eval_questions(kb: KnowledgeBase) -> None:
         ("do older men gain muscle from running", "study-older-men"),
         # "who" opening a how-to question is not trivia
         ("who should do hill sprints", "hill-sprints"),
+        # round 5, ranking between overlapping entries: an entry whose every label names its
+        # hallmark ("sprint", "mistake", "interval") wins only when the question names it too
+        ("does jogging build any muscle", "can-running-build-muscle"),
+        ("do interval workouts make your legs bigger", "high-intensity-intervals"),
+        ("biggest mistakes runners make trying to get bigger", "common-mistakes"),
+        # the first stretch of running is the beginner's stage; race times are running speed;
+        # one "gym guy" is a self-description, not the older men of the study
+        ("in my first month of running will i gain muscle", "beginners-gain-muscle"),
+        ("will more muscle hurt my race times", "strength-endurance-tradeoff"),
+        ("gym guy here, is running worth adding", "running-for-lifters"),
     ],
 )
 def test_targeted_questions(matcher: Matcher, question: str, expected: str) -> None:

@@ -168,6 +168,24 @@ _PHRASES: dict[str, str] = {
     "in short": "",
     "cut back": "reduce",
     "cut down": "reduce",
+    # the first stretch of running is the beginner's stage, not "how long does it take"
+    "first time": "beginner",
+    "first timer": "beginner",
+    "first timers": "beginner",
+    "first week": "beginner",
+    "first weeks": "beginner",
+    "first few weeks": "beginner",
+    "first month": "beginner",
+    "first months": "beginner",
+    "first few months": "beginner",
+    "first year": "beginner",
+    # race times are the runner's speed: hurting them is the muscle-vs-endurance trade-off
+    "race times": "slowdown",
+    "race time": "slowdown",
+    "race pace": "slowdown",
+    "finish times": "slowdown",
+    "finishing times": "slowdown",
+    "my times": "slowdown",
     # a life stage, not the study of men in their 60s and 70s
     "as i age": "aging",
     "as you age": "aging",
@@ -371,6 +389,11 @@ _WORDS: dict[str, str] = {
     "seventies": "old",
     "men": "men",
     "man": "men",
+    # one "gym guy" is a self-description; "older guys" (plural) still means the study's men
+    "guy": "",
+    "gal": "",
+    "girl": "",
+    "dude": "",
     "guys": "men",
     "dudes": "men",
     "males": "men",
@@ -528,6 +551,7 @@ GENERIC: frozenset[str] = frozenset(
     beneficial day days till til notice took take taking taken gotten many bits structure
     solid arms arm chest shoulders biceps body
     bad good aging ageing age ages daily
+    route routes loop loops course courses workout workouts room
     """.split()  # noqa: SIM905
 )
 
