@@ -166,6 +166,9 @@ def test_aliases_are_not_eval_questions(kb: KnowledgeBase) -> None:
         ("in my first month of running will i gain muscle", "beginners-gain-muscle"),
         ("will more muscle hurt my race times", "strength-endurance-tradeoff"),
         ("gym guy here, is running worth adding", "running-for-lifters"),
+        # running down a slope is downhill; sticking with running for a long time is consistency
+        ("do you build muscle running down steep slopes", "downhill-running"),
+        ("if i stick with running for a long time will i see muscle", "consistency"),
     ],
 )
 def test_targeted_questions(matcher: Matcher, question: str, expected: str) -> None:
@@ -208,6 +211,8 @@ def test_long_rambling_question_with_personal_context(matcher: Matcher) -> None:
         "whos percell dugger",
         # injuries are outside the articles even when a known exercise is named
         "my hamstring is strained, can i still do hill sprints",
+        # children's running is outside the articles
+        "what age should my kids start running",
     ],
 )
 def test_abstains(matcher: Matcher, question: str) -> None:

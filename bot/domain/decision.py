@@ -28,8 +28,8 @@ class Features(NamedTuple):
     anchor: float  # the most specific matched title/alias term, relative to the rarest term
 
 
-WEIGHTS = Features(4.463, 2.173, 5.093, 1.673, 2.536, -1.777, -3.711, 2.637, -1.024)
-BIAS = -8.928
+WEIGHTS = Features(4.452, 2.158, 5.113, 1.688, 2.512, -1.779, -3.714, 2.646, -1.061)
+BIAS = -8.913
 THRESHOLD = 0.5
 
 

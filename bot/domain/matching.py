@@ -78,12 +78,16 @@ beginner's stage; "race times"/"finish times" the runner's speed (trade-off); si
 "girl", "dude" are self-descriptions, not the study's men; route/loop/course/workout/room are
 everyday words; two beginner aliases with "jogger"; 10 aliases that coincided with final4
 questions reworded:                                                                   509.
+A 47/6-question dev probe of overlapping pairs (written after those steps, not committed; its
+labels partly debatable) gave 34/47, 4/6; "don't/never take" rest days is skipping them, "down
+slopes" is downhill, "stick with"/"long time" is consistency, children off-topic: 37/47, 5/6.
 Decision refit on six sets (L2 0.005; leave-one-set-out held out: main 97.8/100, fresh 100/100,
 blind 98.9/96.8, probe 95.0/100, final3 98.2/96.0, final4 100/100).
-Tried and dropped (round 5): a contrastive re-rank of the top 5 (question terms' label share
-for an entry minus the best rival's): 507 -> 507 at 0.2-0.3, 503 at 0.5; "start" as an everyday
-word ("what age did kipchoge start running" then answered); "weight room" -> lifting (moved two
-entries' body counts: -2); "at first"/"early on" -> beginner (-1).
+Tried and dropped (round 5): lifters as a term of their own ("im a lifter" vs "as a runner"):
+-3 (every "lift" question moved towards the lifters' entry); a contrastive re-rank of the top 5
+(question terms' label share for an entry minus the best rival's): 507 at 0.2-0.3, 503 at 0.5;
+"start" as an everyday word ("what age did kipchoge start running" then answered); "weight
+room" -> lifting (moved two entries' body counts: -2); "at first"/"early on" -> beginner (-1).
 Tried and dropped (round 4): "without" as a stop word (lost "stronger without getting bulkier").
 Tried and dropped (round 3): "grow"/"growth" also meaning "build" (probe -1 point, blind
 abstention -3 points); a lower L2 (0.001: probe abstention 96.4%).

@@ -26,6 +26,8 @@ _PHRASES: dict[str, str] = {
     "pumping iron": "lift",
     "hitting the iron": "lift",
     "hit the gym": "lift",
+    "hit the weights": "lift",
+    "hitting the weights": "lift",
     "sled push": "sled",
     "sled pushes": "sled",
     "box jumps": "plyometric",
@@ -38,6 +40,10 @@ _PHRASES: dict[str, str] = {
     "down hills": "downhill",
     "down the hill": "downhill",
     "down a hill": "downhill",
+    "down slopes": "downhill",
+    "down a slope": "downhill",
+    "down the slope": "downhill",
+    "down steep": "downhill",
     "up hill": "uphill",
     "up hills": "uphill",
     "up a hill": "uphill",
@@ -57,6 +63,11 @@ _PHRASES: dict[str, str] = {
     "no rest": "skip recovery",
     "no recovery": "skip recovery",
     "without rest": "skip recovery",
+    # "don't take rest days" is skipping them, not a question about rest
+    "dont take": "skip",
+    "never take": "skip",
+    "not taking": "skip",
+    "dont rest": "skip recovery",
     "rest days": "recovery",
     "rest day": "recovery",
     "days off": "recovery",
@@ -72,6 +83,9 @@ _PHRASES: dict[str, str] = {
     "avoid losing": "keep",
     "how long": "howlong",
     "how soon": "howlong",
+    "long time": "howlong",
+    "stick with": "consistent",
+    "stick at": "consistent",
     "lean body mass": "muscle",
     "muscle mass": "muscle",
     "long distance": "distance",
@@ -574,6 +588,7 @@ OFF_TOPIC: frozenset[str] = frozenset(
     gummies recipe recipes vitamin vitamins
     sore soreness cramp cramps cramping click clicks clicking popping blister blisters stitch
     stitches numb numbness tightness tore tear tears strain strained rehab
+    kid kids child children toddler toddlers
     zzwho married marriage birthday born instagram twitter tiktok salary wiki wikipedia
     """.split()  # noqa: SIM905
 )
