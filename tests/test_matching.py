@@ -17,13 +17,13 @@ DATA = ROOT / "tests" / "data"
 
 # Floors set just under what the matcher honestly reaches (see bench/faq.py for the figures).
 FLOORS = {
-    "faq_questions.jsonl": (0.96, 0.98),
+    "faq_questions.jsonl": (0.97, 0.98),
     "faq_questions_fresh.jsonl": (0.97, 0.95),
     # Written before tuning; first run 0.773 / 0.971, tuned on since (no longer blind).
     "faq_questions_blind.jsonl": (0.98, 0.97),
     # Round 3, written before any round-3 change; first run 0.822 / 0.973. It validated the
     # decision weights and vocabulary changes since, so it is no longer unseen either.
-    "faq_questions_probe.jsonl": (0.93, 0.97),
+    "faq_questions_probe.jsonl": (0.94, 0.97),
     # Round 3's final unseen set, measured once then (0.893 / 0.933); round 4 studied its misses
     # and the decision weights are fit on it too, so it is no longer unseen.
     "faq_questions_final3.jsonl": (0.98, 0.95),

@@ -565,7 +565,7 @@ GENERIC: frozenset[str] = frozenset(
     beneficial day days till til notice took take taking taken gotten many bits structure
     solid arms arm chest shoulders biceps body
     bad good aging ageing age ages daily
-    route routes loop loops course courses workout workouts room
+    route routes loop loops course courses workout workouts room suit suits suited suitable
     """.split()  # noqa: SIM905
 )
 
