@@ -172,19 +172,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     template_problems = renderer.check()
     problems.extend(template_problems)
     if problems:
-        print(f"{len(problems)} problem(s) found:", file=sys.stderr)
-        for line in problems:
-            print(f"  {line}", file=sys.stderr)
+        print(renderer.text("cli/check.j2", problems=problems), file=sys.stderr)
         return 1
-    templates = len(list(settings.templates_dir.rglob("*.j2")))
-    quotes = (
-        "quotes checked against the articles"
-        if sources
-        else ("quotes NOT checked: source articles not found (set SOURCES_DIR)")
-    )
     print(
-        f"OK: configuration valid; {len(kb) if kb else 0} knowledge entries ({quotes}); "
-        f"{templates} templates compile."
+        renderer.text(
+            "cli/check.j2",
+            problems=[],
+            entries=len(kb) if kb else 0,
+            quotes_checked=sources is not None,
+            templates=len(list(settings.templates_dir.rglob("*.j2"))),
+        )
     )
     return 0
 
@@ -216,8 +213,11 @@ async def _sync(settings: Settings, token: str) -> int:
             await bot.login(token)  # setup_hook runs here and syncs
     except discord.LoginFailure:
         raise CliError("DISCORD_TOKEN was rejected by Discord") from None
-    scope = f"server {settings.dev_guild_id}" if settings.dev_guild_id else "all servers"
-    print(f"Synced {len(services.catalog)} commands to {scope}.")
+    print(
+        services.renderer.text(
+            "cli/sync.j2", count=len(services.catalog), guild_id=settings.dev_guild_id
+        )
+    )
     return 0
 
 

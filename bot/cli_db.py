@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 from bot.cli import CliError
+from bot.render import Renderer
 from bot.settings import load_settings
 from bot.storage.db import Database, StorageError
 
@@ -31,9 +32,15 @@ def cmd_backup(args: argparse.Namespace) -> int:
     target = Path(args.path).expanduser().resolve()
     _check_target(source, target, force=args.force)
     pages, versions = asyncio.run(backup_database(source, target))
+    renderer = Renderer(settings.templates_dir)
     print(
-        f"Backed up {source} to {target} ({pages} pages, "
-        f"schema {max(versions, default=0):04d}, integrity ok)."
+        renderer.text(
+            "cli/backup.j2",
+            source=source,
+            target=target,
+            pages=pages,
+            schema=max(versions, default=0),
+        )
     )
     return 0
 
