@@ -33,6 +33,7 @@ FIT_FILES = (
     DATA / "faq_questions_probe.jsonl",
     DATA / "faq_questions_final3.jsonl",
     DATA / "faq_questions_final4.jsonl",
+    DATA / "faq_questions_final5.jsonl",
 )
 DEFAULT_FILES = FIT_FILES
 
