@@ -115,6 +115,9 @@ def test_aliases_are_not_eval_questions(kb: KnowledgeBase) -> None:
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
+        # race words beside a muscle question are its context (a performance sense)
+        ("will bulking up slow my 10k", "strength-endurance-tradeoff"),
+        ("do tempo runs build any muscle", "can-running-build-muscle"),
         # everyday words ("tips", "week") are context, not topic
         ("any tips for hill sprints", "hill-sprints"),
         ("i lift five times a week, is running worth adding", "running-for-lifters"),
@@ -214,6 +217,10 @@ def test_long_rambling_question_with_personal_context(matcher: Matcher) -> None:
         "whos percell dugger",
         # injuries are outside the articles even when a known exercise is named
         "my hamstring is strained, can i still do hill sprints",
+        # race words without muscle, size or strength ask for race coaching
+        "how do i run faster",
+        "whats a good half marathon pace",
+        "how many marathons can i run in a year",
         # children's running is outside the articles
         "what age should my kids start running",
     ],

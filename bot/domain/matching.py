@@ -125,6 +125,7 @@ from bot.domain.knowledge import Entry, KnowledgeBase
 _MAX_PHRASE_WORDS = max(len(p.split()) for p in synonyms.PHRASES)
 _FOREIGN = "!"  # prefix for unknown words: they can never match an entry
 _CUE = "!!"  # prefix for off-topic cue words
+PERFORMANCE_TERM = "performanc"  # a race or speed word read as part of a muscle question
 
 # Tuned on the eval set; see DESIGN NOTES.
 ALIAS_WEIGHT = 0.5
@@ -203,6 +204,7 @@ class _Analyzer:
             text.stem(k): v for k, v in synonyms.WORDS.items() if not k.endswith("ed")
         }
         self._stop_stems = {text.stem(w) for w in text.STOP_WORDS}
+        self._body_intent = {text.stem(w) for w in synonyms.BODY_INTENT}
         # Words of known phrases are never "corrected" away ("in simple terms" is noise).
         self._phrase_words = {
             w for key in (*synonyms.PHRASES, *synonyms.LEADING) for w in key.split()
@@ -253,6 +255,8 @@ class _Analyzer:
     def _known(self, word: str) -> bool:
         if word in synonyms.GENERIC or word in synonyms.WORDS or word in synonyms.OFF_TOPIC:
             return True
+        if word in synonyms.PERFORMANCE:
+            return True
         if word in self._phrase_words:
             return True
         return all(t in self._vocab or t[0] == _FOREIGN for t in self.canonical(word))
@@ -275,9 +279,16 @@ class _Analyzer:
             words = [self._spell(w) for w in words]
         words = _apply_leading(words)
         words = _apply_phrases(words)
+        canons = [self.canonical(w) for w in words]
+        # Race and speed words are a muscle question's context, or a coaching question's topic.
+        about_body = any(t in self._body_intent for canon in canons for t in canon)
         out: list[str] = []
-        for word in words:
-            canon = self.canonical(word)
+        for word, canon in zip(words, canons, strict=True):
+            if word in synonyms.PERFORMANCE:
+                if not about_body:
+                    canon = [_CUE + word]
+                elif word not in synonyms.WORDS:
+                    canon = [PERFORMANCE_TERM]
             if correct and not self._known(word):
                 canon = [_FOREIGN + t for t in canon]
             out.extend(canon)

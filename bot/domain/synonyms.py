@@ -101,6 +101,8 @@ _PHRASES: dict[str, str] = {
     "slow me down": "slowdown",
     "slow you down": "slowdown",
     "slow down": "slowdown",
+    "slow my": "slowdown",
+    "eat away": "small",
     "slows you down": "slowdown",
     "slows me down": "slowdown",
     "slowing me down": "slowdown",
@@ -194,6 +196,11 @@ _PHRASES: dict[str, str] = {
     "first few months": "beginner",
     "first year": "beginner",
     # race times are the runner's speed: hurting them is the muscle-vs-endurance trade-off
+    "get faster": "zzfast",
+    "run faster": "zzfast",
+    "running faster": "zzfast",
+    "faster at": "zzfast",
+    "faster mile": "zzfast mile",
     "race times": "slowdown",
     "race time": "slowdown",
     "race pace": "slowdown",
@@ -357,6 +364,8 @@ _WORDS: dict[str, str] = {
     "jog": "run easy",
     "jogs": "run easy",
     "jogging": "run easy",
+    "marathon": "marathon",
+    "marathons": "marathon",
     "marathoner": "marathon",
     "marathoners": "marathon",
     "ultra": "distance",
@@ -566,6 +575,7 @@ GENERIC: frozenset[str] = frozenset(
     solid arms arm chest shoulders biceps body
     bad good aging ageing age ages daily
     route routes loop loops course courses workout workouts room suit suits suited suitable
+    performance priority priorities ultimate tool tools process heavy genetics genetic
     """.split()  # noqa: SIM905
 )
 
@@ -574,13 +584,13 @@ GENERIC: frozenset[str] = frozenset(
 # domain words and weigh as foreign content, so a question built around them abstains.
 OFF_TOPIC: frozenset[str] = frozenset(
     """
-    10k 5k ache achilles aching alcohol ankle ankles app basketball beer bike biking bpm buy
+    ache achilles aching alcohol ankle ankles app basketball beer bike biking bpm buy
     caffeine capital carbon coffee cold cost creatine crossfit cycling discount doctor
-    fascia fat football forecast fracture free garmin giveaway golf half heart heat hot
+    fascia fat football forecast fracture free garmin giveaway golf heart heat hot
     insoles itb joke keto knee knees loss mealplan morning mornings evening evenings
-    negative nitro pace pacing pain painful parkrun pb
-    zzwhere physio pilates plantar plated poem pr pregnancy pregnant preworkout price race racing
-    rain raining rate rugby sell shoe shoes shop sneakers snow soccer song spikes splits
+    negative nitro pain painful
+    zzwhere physio pilates plantar plated poem pregnancy pregnant preworkout price
+    rain raining rate rugby sell shoe shoes shop sneakers snow soccer song spikes
     sprain sprained steroids strava supplement supplements swelling swim swimmer swimming
     swollen tendinitis tendon tendonitis tennis torn trainers vegan watch weather weightloss
     whey wind yoga zone zones zzinjury
@@ -590,6 +600,24 @@ OFF_TOPIC: frozenset[str] = frozenset(
     stitches numb numbness tightness tore tear tears strain strained rehab
     kid kids child children toddler toddlers
     zzwho married marriage birthday born instagram twitter tiktok salary wiki wikipedia
+    """.split()  # noqa: SIM905
+)
+
+# Race and speed words ("5k", "pace", "race", "get faster"): a runner's performance. Asked
+# alongside muscle, size or strength they are the context of a muscle question ("will bulking
+# slow my 5k"), read as performance; asked alone they want coaching the articles never give
+# ("how do i improve my 5k time") and weigh as off-topic cues. Words with a meaning of their own
+# in the index (marathoners look lean) keep it in a muscle question.
+PERFORMANCE: frozenset[str] = frozenset(
+    """
+    5k 10k half pace pacing parkrun pb pr race racing splits tempo zzfast
+    marathon marathons marathoner marathoners
+    """.split()  # noqa: SIM905
+)
+# Canonical words that show the member asks about muscle, size or strength (see PERFORMANCE).
+BODY_INTENT: frozenset[str] = frozenset(
+    """
+    muscle big small strong weak lean hypertrophy lift quad calf glute hamstring definition
     """.split()  # noqa: SIM905
 )
 
