@@ -82,8 +82,26 @@ _PHRASES: dict[str, str] = {
     "without losing": "keep",
     "avoid losing": "keep",
     "how long": "howlong",
+    "how many weeks": "howlong",
+    "how many months": "howlong",
     "how soon": "howlong",
     "long time": "howlong",
+    # "keep doing/going/running" is carrying on, not preserving muscle
+    "keep doing": "",
+    "keep going": "",
+    "keep running": "run",
+    # running without the gym is running alone (the general entry), not running vs lifting
+    "no gym": "",
+    "without the gym": "",
+    "without a gym": "",
+    "without lifting": "",
+    "without weights": "",
+    # fitting runs into a lifting week is the split question
+    "fit runs": "split run",
+    "fit running": "split run",
+    "fit in runs": "split run",
+    "fit in running": "split run",
+    "lift more": "lift volume",
     "stick with": "consistent",
     "stick at": "consistent",
     "lean body mass": "muscle",
@@ -144,6 +162,12 @@ _PHRASES: dict[str, str] = {
     "year olds": "young",
     "year old": "young",
     "bro science": "",
+    # hurting gains or lifting is interference, not an injury
+    "hurt my gains": "interfere muscle",
+    "hurt my lifting": "interfere lift",
+    "hurt my lifts": "interfere lift",
+    "hurt my strength": "interfere strong",
+    "hurt gains": "interfere muscle",
     "hold back": "interfere",
     "holds back": "interfere",
     "holding back": "interfere",
@@ -576,6 +600,7 @@ GENERIC: frozenset[str] = frozenset(
     bad good aging ageing age ages daily
     route routes loop loops course courses workout workouts room suit suits suited suitable
     performance priority priorities ultimate tool tools process heavy genetics genetic
+    first come comes coming
     """.split()  # noqa: SIM905
 )
 
