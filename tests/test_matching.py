@@ -115,6 +115,8 @@ def test_aliases_are_not_eval_questions(kb: KnowledgeBase) -> None:
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
+        # pain words without a body part are still the injury-risk question
+        ("can sprinting on flat ground hurt you", "hills-vs-flat-sprints"),
         # race words beside a muscle question are its context (a performance sense)
         ("will bulking up slow my 10k", "strength-endurance-tradeoff"),
         ("do tempo runs build any muscle", "can-running-build-muscle"),
@@ -221,6 +223,9 @@ def test_long_rambling_question_with_personal_context(matcher: Matcher) -> None:
         "whos percell dugger",
         # injuries are outside the articles even when a known exercise is named
         "my hamstring is strained, can i still do hill sprints",
+        # a pain word beside a body part is an injury to treat, not the injury-risk entry
+        "my shins hurt after downhill runs",
+        "hurt my calf sprinting, what now",
         # race words without muscle, size or strength ask for race coaching
         "how do i run faster",
         "whats a good half marathon pace",

@@ -205,6 +205,7 @@ class _Analyzer:
         }
         self._stop_stems = {text.stem(w) for w in text.STOP_WORDS}
         self._body_intent = {text.stem(w) for w in synonyms.BODY_INTENT}
+        self._body_parts = {text.stem(w) for w in synonyms.BODY_PARTS}
         # Words of known phrases are never "corrected" away ("in simple terms" is noise).
         self._phrase_words = {
             w for key in (*synonyms.PHRASES, *synonyms.LEADING) for w in key.split()
@@ -282,8 +283,15 @@ class _Analyzer:
         canons = [self.canonical(w) for w in words]
         # Race and speed words are a muscle question's context, or a coaching question's topic.
         about_body = any(t in self._body_intent for canon in canons for t in canon)
+        injured = any(w in synonyms.PAIN for w in words) and any(
+            w in synonyms.BODY_PARTS or any(t in self._body_parts for t in c)
+            for w, c in zip(words, canons, strict=True)
+        )
         out: list[str] = []
         for word, canon in zip(words, canons, strict=True):
+            if injured and (word in synonyms.PAIN or any(t in self._body_parts for t in canon)):
+                # A pain complaint: where it hurts is the injury's place, not the topic.
+                canon = [_CUE + word]
             if word in synonyms.PERFORMANCE:
                 if not about_body:
                     canon = [_CUE + word]

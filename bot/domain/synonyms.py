@@ -650,6 +650,14 @@ BODY_INTENT: frozenset[str] = frozenset(
     """.split()  # noqa: SIM905
 )
 
+# "My shins hurt after downhill runs" is an injury to treat, not the injury-risk question
+# ("are hill sprints less likely to hurt me"): a pain word beside a body part makes both cues.
+PAIN: frozenset[str] = frozenset("hurt hurts hurting injured".split())  # noqa: SIM905
+# Canonical words (stemmed by the matcher); off-topic joints are listed as typed.
+BODY_PARTS: frozenset[str] = frozenset(
+    "quad calf glute hamstring shin core leg hip foot back achilles knee knees ankle ankles".split()  # noqa: SIM905
+)
+
 # Prompt-injection and bot-abuse cues; any hit means "do not answer", whatever else matches.
 INJECTION: re.Pattern[str] = re.compile(
     r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|prompts?|rules|above)\b"
