@@ -91,6 +91,25 @@ away", "my 5k pace", "tempo intervals", "how many weeks until"); lifter-vs-runne
 ("can better cardio let me lift more", "im bulking, fit runs into my lifting week"); and
 answering three off-topic ones with known words ("achilles hurts after hill sprints", "faster at
 the mile", "miles a week for a marathon"): the refit traded some abstention for answers.
+Round 6 (final5 committed as faq_questions_final5.jsonl; a new unseen set of 88 in-scope over
+all 44 entries / 38 abstain, not committed, written first and measured on the round-5 matcher:
+88.6%, 92.1%). General changes only: race and speed words (5k, pace, race, tempo, "get faster",
+marathon) are a performance sense: beside muscle, size or strength words they are the muscle
+question's context, alone they ask for race coaching and weigh as off-topic cues (final5 86.5 ->
+90.4%, 97.1 -> 100%; no set lost a question); "keep doing/going" is carrying on (not keeping
+muscle), "no gym" is running alone, "how many weeks/months" asks how long, "fit runs into" is the
+split, "lift more" is gym volume, "hurt my gains" is interference, "hang/hold on to" is keeping;
+priority/tool/process/first/come are everyday words (final5 96.2%, final3 100%); a pain word
+beside a body part ("my shins hurt") makes both cues: an injury to treat, not the injury-risk
+entry. Leave-one-set-out held out (L2 0.005): main 97.8/100, fresh 100/100, blind 98.9/96.4,
+probe 95.0/100, final3 100/100, final4 100/100, final5 96.2/100. A refit on seven sets decided
+every committed question the same, so the round-5 weights stay. The unseen set measured once at
+the end: 94.3%, 97.4% (83/88, 37/38). Its misses: "hills, sprints or long runs" (best running ->
+sprint vs easy), "wat muscles does jogging train", a lifter asking to add runs (abstained) and a
+runner asking to add weights (-> lifters' entry), "stride force ... why no big legs" (-> impact
+forces), and answering "best stretching routine after a run".
+Tried and dropped (round 6): "tempo" as intensity ("what's a tempo run" then answered); "just
+started" as beginner and "how come" as "why" (no gain, blind held-out abstention -3.5 points).
 Tried and dropped (round 5): lifters as a term of their own ("im a lifter" vs "as a runner"):
 -3 (every "lift" question moved towards the lifters' entry); a contrastive re-rank of the top 5
 (question terms' label share for an entry minus the best rival's): 507 at 0.2-0.3, 503 at 0.5;
@@ -105,7 +124,8 @@ MIN_COVERAGE 0.5 (probe +2-4 points, abstention -5-10 points on main/fresh), "st
 Tried and dropped (round 1): Dice alone (short aliases win one-word questions), "lose" -> "keep"
 (the KB uses "lose muscle" for the weaker entry), "how"/"should" as terms (no gain or worse).
 Latency ~0.5 ms median, ~0.7-1.3 ms p99 per question (quiet run; a loaded shared machine shows
-more); build ~60 ms.
+more); build ~60 ms. Round 6 on a busier machine: median ~1.1 ms, p99 ~1.6 ms over 4390 runs,
+build ~75-150 ms, the same as the round-5 matcher measured alongside.
 """
 
 from __future__ import annotations
