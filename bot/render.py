@@ -52,6 +52,9 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            # Templates ship with the bot and don't change while it runs: skip jinja2's mtime
+            # check (a stat per render under load).
+            auto_reload=False,
         )
         self.env.filters["esc"] = escape_discord
         self.env.filters["discord_escape"] = escape_discord

@@ -164,6 +164,7 @@ KNOWN_NUMBER_CAP = 1.0
 UNKNOWN_CAP = 2.0  # at most this many unknown words' worth of weight per question
 NUMBER_WEIGHT = 0.5  # an unknown number ("3", "30k")
 SUGGESTIONS = 3
+AUTOCOMPLETE_CACHE = 2048  # distinct (text, limit) answers kept per knowledge snapshot
 NAME_LIMIT = 100
 _MAX_RAW = (
     1 + SIGNATURE_WEIGHT + TITLE_BONUS + TITLE_RECALL + TF_WEIGHT + TIE_BREAK
@@ -425,9 +426,21 @@ class Matcher:
             for d in self._docs
         ]
         self._postings: dict[str, list[int]] = defaultdict(list)
+        # term -> (entry, label) pairs whose title/alias uses it: the Dice overlap of a question
+        # with every label is then one pass over its terms' postings, not entries x labels.
+        self._label_postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for i, doc in enumerate(self._docs):
             for term in doc.strength:
                 self._postings[term].append(i)
+            for k, q_set in enumerate(doc.questions):
+                for term in q_set:
+                    self._label_postings[term].append((i, k))
+
+        self._ac_cache: dict[tuple[str, int], list[AutocompleteChoice]] = {}
+        self._ac_labels = [lf for doc in self._docs for lf in doc.labels]
+        self._ac_owner = [
+            (i, k) for i, doc in enumerate(self._docs) for k in range(len(doc.labels))
+        ]
 
         self._exact: dict[str, Entry] = {}
         for entry in kb:
@@ -480,15 +493,20 @@ class Matcher:
         candidates: set[int] = set()
         for term in q:
             candidates.update(self._postings.get(term, ()))
+        shared_by_label: dict[tuple[int, int], float] = defaultdict(float)
+        for term, w in q.items():
+            for key in self._label_postings.get(term, ()):
+                shared_by_label[key] += w
+        best_dice_of: dict[int, float] = defaultdict(float)
+        for (i, k), shared in shared_by_label.items():
+            dice = 2 * shared / (total + self._docs[i].question_mass[k])
+            if dice > best_dice_of[i]:
+                best_dice_of[i] = dice
         ranked: list[_Scored] = []
         for i in candidates:
             doc = self._docs[i]
             cov = sum(w * doc.strength.get(t, 0.0) for t, w in q.items()) / total
-            best_dice = 0.0
-            for q_set, q_mass in zip(doc.questions, doc.question_mass, strict=True):
-                shared = sum(w for t, w in q.items() if t in q_set)
-                if shared:
-                    best_dice = max(best_dice, 2 * shared / (total + q_mass))
+            best_dice = best_dice_of.get(i, 0.0)
             dense = sum(w * doc.density.get(t, 0.0) for t, w in q.items()) / total
             titled = sum(w for t, w in q.items() if t in doc.questions[0]) / total
             # How fully the question asks the canonical one: a bare "running for muscle" is the
@@ -576,6 +594,17 @@ class Matcher:
     # -- autocomplete ---------------------------------------------------------------------
 
     def autocomplete(self, text_in: str, limit: int = 25) -> list[AutocompleteChoice]:
+        # Members' keystrokes repeat the same prefixes; the index never changes, so remember.
+        key = (text_in, limit)
+        cached = self._ac_cache.get(key)
+        if cached is None:
+            cached = self._autocomplete(text_in, limit)
+            if len(self._ac_cache) >= AUTOCOMPLETE_CACHE:
+                self._ac_cache.pop(next(iter(self._ac_cache)))  # oldest first
+            self._ac_cache[key] = cached
+        return list(cached)
+
+    def _autocomplete(self, text_in: str, limit: int) -> list[AutocompleteChoice]:
         limit = max(0, min(limit, 25))
         folded = text.fold(text_in)
         if not folded:
@@ -587,15 +616,21 @@ class Matcher:
         ranked = {
             self._docs[r.index].entry.id: r.score for r in self._rank(self._query(text_in), folded)
         }
-        for doc in self._docs:
+        # One C-level pass over every label (rapidfuzz), then the best label per entry.
+        best_of: dict[int, tuple[float, int]] = {}
+        for lf, raw, flat in process.extract(
+            folded, self._ac_labels, scorer=fuzz.partial_ratio, limit=None
+        ):
+            i, k = self._ac_owner[flat]
+            s = raw / 100 + (0.5 if lf.startswith(folded) else 0.0)
+            current = best_of.get(i)
+            # Highest score wins; on a tie the earlier label (the title first), as before.
+            if s > 0 and (current is None or (s, -k) > (current[0], -current[1])):
+                best_of[i] = (s, k)
+        for i, doc in enumerate(self._docs):
             entry = doc.entry
-            best_label, best = entry.title, 0.0
-            for label, lf in zip((entry.title, *entry.aliases), doc.labels, strict=True):
-                s = fuzz.partial_ratio(folded, lf) / 100
-                if lf.startswith(folded):
-                    s += 0.5
-                if s > best:
-                    best_label, best = label, s
+            best, k = best_of.get(i, (0.0, 0))
+            best_label = (entry.title, *entry.aliases)[k] if best > 0 else entry.title
             total = best + 2 * ranked.get(entry.id, 0.0)
             if total >= 0.8 and entry.id not in scored:
                 scored[entry.id] = (total, best_label)
