@@ -15,7 +15,7 @@ from discord.ext import commands
 from bot.commands.registry import build_router
 from bot.commands.router import Router
 from bot.discord_endpoints import use_endpoints
-from bot.discord_io import respond
+from bot.discord_io import caller_from, command_options, respond
 from bot.reminders.dispatcher import ReminderDispatcher
 from bot.reminders.runtime import start_dispatcher, stop_dispatcher
 from bot.replies import Reply
@@ -68,6 +68,27 @@ class CoachBot(commands.Bot):
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
         await task
+
+    async def run_command(
+        self,
+        interaction: discord.Interaction,
+        name: str,
+        *,
+        likely_ephemeral: bool = False,
+        **options: Any,
+    ) -> None:
+        """What every slash-command callback does: convert the options, route, answer."""
+        work = self.router.run(
+            name, caller_from(interaction), **command_options(interaction, options)
+        )
+        await self.respond(interaction, work, likely_ephemeral=likely_ephemeral)
+
+    async def complete(
+        self, interaction: discord.Interaction, name: str, option: str, current: str
+    ) -> list[discord.app_commands.Choice[str]]:
+        """What every autocomplete callback does."""
+        choices = await self.router.complete(name, option, caller_from(interaction), current)
+        return [discord.app_commands.Choice(name=c.name, value=c.value) for c in choices]
 
     async def setup_hook(self) -> None:
         for extension in FEATURE_COGS:

@@ -55,6 +55,22 @@ def role_ref(role: discord.Role, me: discord.Member | None = None) -> RoleRef:
     return RoleRef(role.id, role.name, role.is_default(), role.mentionable or may_mention_all)
 
 
+def command_options(interaction: discord.Interaction, options: dict[str, Any]) -> dict[str, Any]:
+    """Slash-command options as the command layer takes them: roles and channels become refs
+    (with the bot's own permissions), options the member left out are dropped."""
+    me = interaction.guild.me if interaction.guild is not None else None
+    converted: dict[str, Any] = {}
+    for key, value in options.items():
+        if value is None:
+            continue
+        if isinstance(value, discord.Role):
+            value = role_ref(value, me)
+        elif isinstance(value, discord.abc.GuildChannel | discord.app_commands.AppCommandChannel):
+            value = channel_ref(value, me)
+        converted[key] = value
+    return converted
+
+
 def allowed_mentions(reply: Reply) -> discord.AllowedMentions:
     roles: list[discord.Object] | bool = [discord.Object(r) for r in reply.mention_roles]
     return discord.AllowedMentions(

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from harness import BotRunner, Club
+
+from bot.domain.clock import Clock
+from bot.services import Services, open_services
+from bot.settings import load_settings
 
 pytest_plugins = ["fakediscord.pytest_plugin"]
 
@@ -22,3 +27,20 @@ async def club(fake_discord, tmp_path: Path) -> AsyncIterator[Club]:
         yield club
     finally:
         await runner.stop()
+
+
+@pytest.fixture
+async def make_services(tmp_path: Path) -> AsyncIterator[Callable[..., Awaitable[Services]]]:
+    """Open real Services on this test's SQLite file (same file on every call: a restart);
+    whatever is still open is closed at teardown."""
+    opened: list[Services] = []
+
+    async def make(clock: Clock, **overrides: Any) -> Services:
+        settings = load_settings(_env_file=None, database_path=tmp_path / "c.db", **overrides)
+        services = await open_services(settings, clock=clock)
+        opened.append(services)
+        return services
+
+    yield make
+    for services in opened:
+        await services.close()

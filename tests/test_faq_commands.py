@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,8 +16,7 @@ from bot.commands import faq
 from bot.commands.context import Caller
 from bot.commands.registry import build_router
 from bot.domain.clock import FakeClock
-from bot.services import Services, open_services
-from bot.settings import load_settings
+from bot.services import Services
 
 ROOT = Path(__file__).resolve().parents[1]
 MEMBER = Caller(user_id=7, display_name="sam", guild_id=1, channel_id=10)
@@ -26,17 +24,10 @@ ADMIN = Caller(user_id=8, display_name="alex", guild_id=1, channel_id=10, can_ma
 
 
 @pytest.fixture
-async def svc(tmp_path: Path) -> AsyncIterator[Services]:
+async def svc(make_services, tmp_path: Path) -> Services:
     knowledge = tmp_path / "knowledge"
     shutil.copytree(ROOT / "knowledge", knowledge)
-    settings = load_settings(
-        _env_file=None, database_path=tmp_path / "c.db", knowledge_dir=knowledge
-    )
-    services = await open_services(settings, clock=FakeClock(datetime(2026, 5, 1, tzinfo=UTC)))
-    try:
-        yield services
-    finally:
-        await services.close()
+    return await make_services(FakeClock(datetime(2026, 5, 1, tzinfo=UTC)), knowledge_dir=knowledge)
 
 
 async def test_answer_is_public_embed_with_sources_and_related(svc: Services) -> None:

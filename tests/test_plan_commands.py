@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,8 +17,8 @@ from bot.domain.profile import AgeBand, Goal, Hills, Level, Profile, Units
 from bot.limits import ELLIPSIS, EMBED_TOTAL, FIELD_VALUE, embed_length
 from bot.render import Renderer
 from bot.replies import Reply
-from bot.services import Services, open_services
-from bot.settings import PROJECT_ROOT, load_settings
+from bot.services import Services
+from bot.settings import PROJECT_ROOT
 from bot.storage.profiles import StoredProfile
 
 SAM = Caller(user_id=7, display_name="sam", guild_id=1, channel_id=10)
@@ -30,13 +28,8 @@ RENDERER = Renderer(PROJECT_ROOT / "templates")  # read-only: safe to share acro
 
 
 @pytest.fixture
-async def svc(tmp_path: Path) -> AsyncIterator[Services]:
-    settings = load_settings(_env_file=None, database_path=tmp_path / "c.db")
-    services = await open_services(settings, clock=FakeClock(WEDNESDAY))
-    try:
-        yield services
-    finally:
-        await services.close()
+async def svc(make_services) -> Services:
+    return await make_services(FakeClock(WEDNESDAY))
 
 
 async def sign_up(svc: Services, profile: Profile = NEW_MUSCLE_FLAT) -> None:

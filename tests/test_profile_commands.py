@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -13,8 +11,7 @@ from bot.commands.context import Caller, UserError
 from bot.commands.registry import build_router
 from bot.domain.clock import FakeClock
 from bot.domain.profile import AgeBand, Level
-from bot.services import Services, open_services
-from bot.settings import load_settings
+from bot.services import Services
 
 SAM = Caller(user_id=7, display_name="sam", guild_id=1, channel_id=10)
 ALEX = Caller(user_id=8, display_name="alex", guild_id=1, channel_id=10)
@@ -22,13 +19,8 @@ WEDNESDAY = datetime(2026, 5, 6, 12, 0, tzinfo=UTC)  # week of Monday 2026-05-04
 
 
 @pytest.fixture
-async def svc(tmp_path: Path) -> AsyncIterator[Services]:
-    settings = load_settings(_env_file=None, database_path=tmp_path / "c.db")
-    services = await open_services(settings, clock=FakeClock(WEDNESDAY))
-    try:
-        yield services
-    finally:
-        await services.close()
+async def svc(make_services) -> Services:
+    return await make_services(FakeClock(WEDNESDAY))
 
 
 def clock(svc: Services) -> FakeClock:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
-from reminder_support import GUILD, MemorySender, dispatcher, services, utc
+from reminder_support import GUILD, MemorySender, dispatcher, utc
 
 from bot.commands import reminders, server_settings
 from bot.commands.context import Caller, ChannelRef, NeedsManageServer, RoleRef, UserError
 from bot.commands.registry import build_router
 from bot.domain.clock import FakeClock
+from bot.services import Services
 from bot.storage.reminders import MAX_PER_GUILD, Status
 
 ADMIN = Caller(1, "coach-alex", GUILD, 10, can_manage_guild=True)
@@ -22,10 +22,8 @@ RUNNERS = RoleRef(20, "runners")
 
 
 @pytest.fixture
-async def svc(tmp_path: Path):
-    s = await services(tmp_path, FakeClock(utc("2026-03-16T12:00:00Z")))
-    yield s
-    await s.close()
+async def svc(make_services) -> Services:
+    return await make_services(FakeClock(utc("2026-03-16T12:00:00Z")))
 
 
 async def _add(svc, **options):

@@ -28,7 +28,7 @@ class Core(commands.Cog):
         name="about", description="What RunClub Coach does, its commands and sources"
     )
     async def about(self, interaction: discord.Interaction) -> None:
-        await self.bot.respond(interaction, self.bot.router.run("about", caller_from(interaction)))
+        await self.bot.run_command(interaction, "about")
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:

@@ -8,8 +8,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_io import caller_from
-
 if TYPE_CHECKING:
     from bot.app import CoachBot
 
@@ -30,35 +28,21 @@ class Faq(commands.Cog):
     async def faq(
         self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 300]
     ) -> None:
-        router = self.bot.router
-        await self.bot.respond(
-            interaction, router.run("faq", caller_from(interaction), question=question)
-        )
+        await self.bot.run_command(interaction, "faq", question=question)
 
     @faq.autocomplete("question")
     async def faq_question(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        choices = await self.bot.router.complete(
-            "faq", "question", caller_from(interaction), current
-        )
-        return [app_commands.Choice(name=c.name, value=c.value) for c in choices]
+        return await self.bot.complete(interaction, "faq", "question", current)
 
     @app_commands.command(name="topics", description="Browse every question I can answer")
     async def topics(self, interaction: discord.Interaction) -> None:
-        await self.bot.respond(
-            interaction,
-            self.bot.router.run("topics", caller_from(interaction)),
-            likely_ephemeral=True,
-        )
+        await self.bot.run_command(interaction, "topics", likely_ephemeral=True)
 
     @kb.command(name="reload", description="Re-read the knowledge files")
     async def reload(self, interaction: discord.Interaction) -> None:
-        await self.bot.respond(
-            interaction,
-            self.bot.router.run("kb reload", caller_from(interaction)),
-            likely_ephemeral=True,
-        )
+        await self.bot.run_command(interaction, "kb reload", likely_ephemeral=True)
 
 
 async def setup(bot: CoachBot) -> None:

@@ -9,7 +9,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.commands.profile import LAST_WEEK
-from bot.discord_io import caller_from
 
 if TYPE_CHECKING:
     from bot.app import CoachBot
@@ -26,12 +25,7 @@ class Plan(commands.Cog):
         interaction: discord.Interaction,
         week: app_commands.Range[int, 1, LAST_WEEK] | None = None,
     ) -> None:
-        options = {} if week is None else {"week": week}
-        await self.bot.respond(
-            interaction,
-            self.bot.router.run("plan", caller_from(interaction), **options),
-            likely_ephemeral=True,
-        )
+        await self.bot.run_command(interaction, "plan", likely_ephemeral=True, week=week)
 
 
 async def setup(bot: CoachBot) -> None:

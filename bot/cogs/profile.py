@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.commands.profile import LABELS
-from bot.discord_io import caller_from
 from bot.domain.profile import MAX_DAYS, MIN_DAYS
 
 if TYPE_CHECKING:
@@ -25,14 +24,6 @@ class Profiles(commands.Cog):
 
     def __init__(self, bot: CoachBot) -> None:
         self.bot = bot
-
-    async def _run(self, interaction: discord.Interaction, name: str, **options: Any) -> None:
-        given = {k: v for k, v in options.items() if v is not None}
-        await self.bot.respond(
-            interaction,
-            self.bot.router.run(name, caller_from(interaction), **given),
-            likely_ephemeral=True,
-        )
 
     @profile.command(name="set", description="Tell me about your running so /plan fits you")
     @app_commands.describe(
@@ -64,9 +55,10 @@ class Profiles(commands.Cog):
         returning: bool | None = None,
         units: str | None = None,
     ) -> None:
-        await self._run(
+        await self.bot.run_command(
             interaction,
             "profile set",
+            likely_ephemeral=True,
             level=level,
             goal=goal,
             hills=hills,
@@ -79,11 +71,11 @@ class Profiles(commands.Cog):
 
     @profile.command(name="show", description="See your training profile")
     async def show(self, interaction: discord.Interaction) -> None:
-        await self._run(interaction, "profile show")
+        await self.bot.run_command(interaction, "profile show", likely_ephemeral=True)
 
     @profile.command(name="delete", description="Delete everything I store about you")
     async def delete(self, interaction: discord.Interaction) -> None:
-        await self._run(interaction, "profile delete")
+        await self.bot.run_command(interaction, "profile delete", likely_ephemeral=True)
 
 
 async def setup(bot: CoachBot) -> None:

@@ -9,7 +9,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.commands.reminders import MESSAGE_MAX, bot_removed, weekday_choices
-from bot.discord_io import caller_from, channel_ref, role_ref
 
 if TYPE_CHECKING:
     from bot.app import CoachBot
@@ -45,27 +44,12 @@ class Reminders(commands.Cog):
         self.bot = bot
 
     async def _run(self, interaction: discord.Interaction, name: str, **options: Any) -> None:
-        me = interaction.guild.me if interaction.guild is not None else None
-        for key, value in list(options.items()):
-            if isinstance(value, discord.Role):
-                options[key] = role_ref(value, me)
-            elif isinstance(value, discord.abc.GuildChannel | app_commands.AppCommandChannel):
-                options[key] = channel_ref(value, me)
-            elif value is None:
-                del options[key]
-        await self.bot.respond(
-            interaction,
-            self.bot.router.run(name, caller_from(interaction), **options),
-            likely_ephemeral=True,
-        )
+        await self.bot.run_command(interaction, name, likely_ephemeral=True, **options)
 
     async def _timezones(
         self, interaction: discord.Interaction, name: str, current: str
     ) -> list[app_commands.Choice[str]]:
-        choices = await self.bot.router.complete(
-            name, "timezone", caller_from(interaction), current
-        )
-        return [app_commands.Choice(name=c.name, value=c.value) for c in choices]
+        return await self.bot.complete(interaction, name, "timezone", current)
 
     @reminder.command(name="add", description="Post to a channel every week")
     @app_commands.describe(

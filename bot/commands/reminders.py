@@ -75,6 +75,19 @@ def _schedule(
     return schedule
 
 
+def _saved(svc: Services, template: str, reminder: Reminder, role: RoleRef | None) -> Reply:
+    """After an add or edit: wake the dispatcher and confirm, warning if the role can't ping."""
+    _wake(svc)
+    return svc.renderer.reply(
+        template,
+        ephemeral=True,
+        unpingable=role if role is not None and not role.pingable else None,
+        reminder=reminder,
+        weekday=reminder.weekday.label,
+        next_post=_next_post(svc, reminder),
+    )
+
+
 async def _own(svc: Services, caller: Caller, reminder_id: int) -> Reminder:
     """The reminder if it belongs to the caller's server; other servers' ids don't exist here."""
     require_manage_guild(caller)
@@ -130,15 +143,7 @@ async def add(
     )
     if reminder is None:  # another admin filled the last slot meanwhile
         raise _problem("too_many", limit=MAX_PER_GUILD)
-    _wake(svc)
-    return svc.renderer.reply(
-        "reminders/added.j2",
-        ephemeral=True,
-        unpingable=role if role is not None and not role.pingable else None,
-        reminder=reminder,
-        weekday=reminder.weekday.label,
-        next_post=_next_post(svc, reminder),
-    )
+    return _saved(svc, "reminders/added.j2", reminder, role)
 
 
 async def list_reminders(svc: Services, caller: Caller) -> Reply:
@@ -208,15 +213,7 @@ async def edit(
     if not changes:
         raise _problem("nothing_to_edit")
     updated = await svc.reminders.update(reminder.id, svc.clock.now(), **changes)
-    _wake(svc)
-    return svc.renderer.reply(
-        "reminders/edited.j2",
-        ephemeral=True,
-        unpingable=role if role is not None and not role.pingable else None,
-        reminder=updated,
-        weekday=updated.weekday.label,
-        next_post=_next_post(svc, updated),
-    )
+    return _saved(svc, "reminders/edited.j2", updated, role)
 
 
 async def pause(svc: Services, caller: Caller, id: int) -> Reply:
