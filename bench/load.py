@@ -170,19 +170,19 @@ def _report(driver: Driver, members: int, wall: float, cpu: float, rss: float) -
     )
     everything: list[float] = []
     for kind, values in driver.latency.items():
-        if not values:
-            continue
-        everything += values
-        print(
-            f"  {kind:<12} n={len(values):<6} median {1000 * statistics.median(values):.1f} ms"
-            f"  p99 {1000 * _pct(values, 0.99):.1f} ms  max {1000 * max(values):.1f} ms"
-        )
+        if values:
+            everything += values
+            print(_latency_line(kind, values))
     if everything:
-        print(
-            f"  {'all':<12} n={len(everything):<6} median "
-            f"{1000 * statistics.median(everything):.1f} ms  p99 "
-            f"{1000 * _pct(everything, 0.99):.1f} ms  max {1000 * max(everything):.1f} ms"
-        )
+        print(_latency_line("all", everything))
+
+
+def _latency_line(label: str, seconds: list[float]) -> str:
+    ms = [1000 * v for v in seconds]
+    return (
+        f"  {label:<12} n={len(ms):<6} median {statistics.median(ms):.1f} ms"
+        f"  p99 {_pct(ms, 0.99):.1f} ms  max {max(ms):.1f} ms"
+    )
 
 
 def main() -> None:
