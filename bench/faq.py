@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.domain import decision, text  # noqa: E402
-from bot.domain.knowledge_loader import load_knowledge  # noqa: E402
-from bot.domain.matching import Matcher  # noqa: E402
+from bot.features.faq import decision, text  # noqa: E402
+from bot.features.faq.loader import load_knowledge  # noqa: E402
+from bot.features.faq.matching import Matcher  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 FIT_FILES = (

@@ -14,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.domain.profile import AgeBand, Goal, Hills, Level, Profile, Units
+from bot.features.planner.profile import AgeBand, Goal, Hills, Level, Profile, Units
 
 _t0 = time.perf_counter()
-from bot.domain.planner import plan_week  # noqa: E402  (timed: builds the layout table)
+from bot.features.planner.planner import plan_week  # noqa: E402  (timed: builds the layout table)
 
 IMPORT_MS = (time.perf_counter() - _t0) * 1000
 

@@ -26,14 +26,14 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import discord  # noqa: E402
 
-from bot.discord_endpoints import use_endpoints  # noqa: E402
-from bot.domain.clock import FakeClock  # noqa: E402
-from bot.domain.schedule import Weekday  # noqa: E402
-from bot.reminders.discord_sender import DiscordSender  # noqa: E402
-from bot.reminders.dispatcher import ReminderDispatcher  # noqa: E402
-from bot.services import open_services  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
-from bot.storage.reminders import NewReminder  # noqa: E402
+from bot.core.endpoints import use_endpoints  # noqa: E402
+from bot.core.clock import FakeClock  # noqa: E402
+from bot.features.reminders.schedule import Weekday  # noqa: E402
+from bot.features.reminders.sender import DiscordSender  # noqa: E402
+from bot.features.reminders.dispatcher import ReminderDispatcher  # noqa: E402
+from bot.core.services import open_services  # noqa: E402
+from bot.core.settings import load_settings  # noqa: E402
+from bot.features.reminders.repository import NewReminder  # noqa: E402
 
 GLOBAL_LIMIT = 50
 DUE = datetime(2026, 3, 17, 18, 30, tzinfo=UTC)

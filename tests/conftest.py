@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from harness import BotRunner, Club
 
-from bot.domain.clock import Clock
-from bot.services import Services, open_services
-from bot.settings import load_settings
+from bot.core.clock import Clock
+from bot.core.services import Services, open_services
+from bot.core.settings import load_settings
 
 pytest_plugins = ["fakediscord.pytest_plugin"]
 

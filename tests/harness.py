@@ -11,10 +11,10 @@ from typing import Any
 from fakediscord.model import Channel, Guild, User
 from fakediscord.server import FakeDiscord
 
-from bot.app import CoachBot
-from bot.domain.clock import Clock
-from bot.services import Services, open_services
-from bot.settings import Settings, load_settings
+from bot.core.bot import CoachBot
+from bot.core.clock import Clock
+from bot.core.services import Services, open_services
+from bot.core.settings import Settings, load_settings
 
 READY_TIMEOUT = 15.0
 

@@ -17,17 +17,17 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.app import CoachBot
-from bot.domain.clock import FakeClock
-from bot.domain.schedule import Weekday
-from bot.reminders.dispatcher import ReminderDispatcher
-from bot.reminders.pacing import Pacer
-from bot.reminders.ports import SendFailure
-from bot.replies import Reply
-from bot.services import Services, open_services
-from bot.settings import PROJECT_ROOT, load_settings
-from bot.storage.db import Database
-from bot.storage.reminders import NewReminder, Reminder, ReminderRepository
+from bot.core.bot import CoachBot
+from bot.core.clock import FakeClock
+from bot.features.reminders.schedule import Weekday
+from bot.features.reminders.dispatcher import ReminderDispatcher
+from bot.features.reminders.pacing import Pacer
+from bot.features.reminders.ports import SendFailure
+from bot.core.replies import Reply
+from bot.core.services import Services, open_services
+from bot.core.settings import PROJECT_ROOT, load_settings
+from bot.core.db import Database
+from bot.features.reminders.repository import NewReminder, Reminder, ReminderRepository
 
 GUILD = 1000
 MESSAGE_POST = r"^/channels/\d+/messages$"  # fake.fail_next / delay_next pattern for channel posts

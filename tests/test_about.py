@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.commands.about import about
-from bot.commands.context import Caller
-from bot.console import build_console_bot
-from bot.limits import ELLIPSIS, FIELD_VALUE
-from bot.services import Services, open_services
-from bot.settings import load_settings
+from bot.features.about.handlers import about
+from bot.core.caller import Caller
+from bot.console.session import build_console_bot
+from bot.core.limits import ELLIPSIS, FIELD_VALUE
+from bot.core.services import Services, open_services
+from bot.core.settings import load_settings
 
 
 @pytest.fixture

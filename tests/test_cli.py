@@ -1,6 +1,6 @@
 """The `coach` command: check, invite, and `python -m bot` being the same program.
 
-Most cases call `bot.cli.main(argv)` in-process (fast); the entry points themselves run once as
+Most cases call `bot.cli.main.main(argv)` in-process (fast); the entry points themselves run once as
 subprocesses to prove the installed script and `python -m bot` behave alike.
 """
 
@@ -16,8 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from bot.cli import main
-from bot.settings import PROJECT_ROOT, Settings
+from bot.cli.main import main
+from bot.core.settings import PROJECT_ROOT, Settings
 
 VENV_BIN = Path(sys.executable).parent
 SETTINGS_VARS = [name.upper() for name in Settings.model_fields]
@@ -156,7 +156,7 @@ def test_python_dash_m_bot_is_the_coach_command(tmp_path: Path) -> None:
 def test_env_file_readable_by_others_is_warned_about(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from bot.cli import warn_if_env_file_exposed
+    from bot.cli.main import warn_if_env_file_exposed
 
     env = tmp_path / ".env"
     env.write_text("DISCORD_TOKEN=x\n")

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.settings import Settings
-from bot.storage.db import Database, bundled_migrations
-from bot.storage.meta import MetaRepository
+from bot.cli.main import main
+from bot.core.settings import Settings
+from bot.core.db import Database, bundled_migrations
+from bot.core.meta import MetaRepository
 
 SETTINGS_VARS = [name.upper() for name in Settings.model_fields]
 

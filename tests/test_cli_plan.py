@@ -11,10 +11,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from bot.cli import main
-from bot.domain.planner import plan_week
-from bot.domain.profile import AgeBand, Goal, Hills, Level, Profile, Units
-from bot.settings import Settings
+from bot.cli.main import main
+from bot.features.planner.planner import plan_week
+from bot.features.planner.profile import AgeBand, Goal, Hills, Level, Profile, Units
+from bot.core.settings import Settings
 
 VENV_BIN = Path(sys.executable).parent
 SETTINGS_VARS = [name.upper() for name in Settings.model_fields]

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.settings import Settings
+from bot.core.settings import Settings
 
 SETTINGS_VARS = {name.upper() for name in Settings.model_fields}
 TOKEN = "MTIzNDU2Nzg5.GhJkLm.secret-part-of-the-token-xxxxxxxxxxxx"

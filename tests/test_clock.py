@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from bot.domain.clock import Clock, FakeClock, SystemClock
+from bot.core.clock import Clock, FakeClock, SystemClock
 
 
 def test_system_clock_is_aware_utc_and_current() -> None:

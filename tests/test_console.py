@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from discord.ext.commands import ExtensionNotFound
 
-from bot.console import Console, build_console_bot, run_console
-from bot.services import open_services
-from bot.settings import Settings, load_settings
+from bot.console.session import Console, build_console_bot, run_console
+from bot.core.services import open_services
+from bot.core.settings import Settings, load_settings
 
 SETTINGS_VARS = {name.upper() for name in Settings.model_fields}
 
@@ -184,7 +184,7 @@ async def test_a_console_that_cannot_start_still_closes_the_store(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # An open aiosqlite connection keeps a non-daemon thread alive: the process would hang.
-    monkeypatch.setattr("bot.console.FEATURE_COGS", ("bot.cogs.core", "bot.cogs.no_such_cog"))
+    monkeypatch.setattr("bot.console.session.FEATURE_COGS", ("bot.cogs.core", "bot.cogs.no_such_cog"))
     services = await open_services(load_settings(_env_file=None, database_path=tmp_path / "c.db"))
     with pytest.raises(ExtensionNotFound):
         await run_console(services, stdin=io.StringIO("/about\n"), write=print)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.console_text import discord_tokens_to_text
+from bot.core.terminal import discord_tokens_to_text
 
 
 def test_tokens_become_text() -> None:

@@ -17,10 +17,10 @@ import pytest
 from fakediscord.server import FakeDiscord
 from harness import BotRunner, Club
 
-from bot.commands.about import about as real_about
-from bot.commands.context import Caller
-from bot.replies import Reply
-from bot.services import Services
+from bot.features.about.handlers import about as real_about
+from bot.core.caller import Caller
+from bot.core.replies import Reply
+from bot.core.services import Services
 
 EPHEMERAL = 1 << 6
 DEFERRED_CHANNEL_MESSAGE = 5
@@ -31,7 +31,7 @@ SORRY = "Sorry, something went wrong on my side"
 @pytest.fixture
 def quick_defer(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Defer after 50 ms instead of 1.5 s so slow-handler tests stay fast."""
-    monkeypatch.setattr("bot.discord_io.DEFER_AFTER_SECONDS", 0.05)
+    monkeypatch.setattr("bot.core.discord_io.DEFER_AFTER_SECONDS", 0.05)
     yield
 
 
@@ -71,7 +71,7 @@ async def test_unexpected_exception_gets_a_friendly_ephemeral_reply(
     assert "disk on fire" not in str(body)  # no internals shown to the member
     assert body["data"]["allowed_mentions"]["parse"] == []
 
-    failures = [r for r in caplog.records if r.name == "bot.commands.router"]
+    failures = [r for r in caplog.records if r.name == "bot.core.router"]
     assert len(failures) == 1
     record = failures[0]
     assert record.levelno == logging.ERROR
@@ -114,7 +114,7 @@ async def test_expired_interaction_is_logged_and_the_bot_carries_on(
 ) -> None:
     # Defer only after 0.3 s while the fake forgets interactions after 0.2 s: even the defer is
     # too late (Discord's 404 10062 "Unknown interaction").
-    monkeypatch.setattr("bot.discord_io.DEFER_AFTER_SECONDS", 0.3)
+    monkeypatch.setattr("bot.core.discord_io.DEFER_AFTER_SECONDS", 0.3)
     caplog.set_level(logging.WARNING, logger="bot")
     async with FakeDiscord(interaction_window=0.2) as fake:
         club = Club.create(fake)

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from harness import BotRunner, Club
 
-from bot.console import run_console
-from bot.domain.clock import FakeClock
-from bot.services import open_services
-from bot.settings import load_settings
+from bot.console.session import run_console
+from bot.core.clock import FakeClock
+from bot.core.services import open_services
+from bot.core.settings import load_settings
 
 EPHEMERAL = 1 << 6
 CHANNEL_MESSAGE, UPDATE_MESSAGE = 4, 7

@@ -27,12 +27,12 @@ from reminder_support import (
     stop_bot,
 )
 
-from bot.domain.clock import FakeClock
-from bot.domain.schedule import Weekday
-from bot.reminders.post import occurrence_nonce
-from bot.services import open_services
-from bot.settings import load_settings
-from bot.storage.reminders import NewReminder, Reminder, State, Status
+from bot.core.clock import FakeClock
+from bot.features.reminders.schedule import Weekday
+from bot.features.reminders.post import occurrence_nonce
+from bot.core.services import open_services
+from bot.core.settings import load_settings
+from bot.features.reminders.repository import NewReminder, Reminder, State, Status
 
 DUE = datetime.fromisoformat("2026-03-17T18:30:00+00:00")  # a Tuesday
 CREATE_MESSAGE = ("POST", "/channels/{channel_id}/messages")

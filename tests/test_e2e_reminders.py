@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from harness import BotRunner, Club
 
-from bot.domain.clock import FakeClock
-from bot.reminders.dispatcher import ReminderDispatcher
-from bot.storage.reminders import State, Status
+from bot.core.clock import FakeClock
+from bot.features.reminders.dispatcher import ReminderDispatcher
+from bot.features.reminders.repository import State, Status
 
 EPHEMERAL = 1 << 6
 MONDAY_NOON = datetime.fromisoformat("2026-03-16T12:00:00+00:00")

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.commands import faq
-from bot.commands.context import Caller
+from bot.features.faq import handlers as faq
+from bot.core.caller import Caller
 from bot.commands.registry import build_router
-from bot.domain.clock import FakeClock
-from bot.services import Services
+from bot.core.clock import FakeClock
+from bot.core.services import Services
 
 ROOT = Path(__file__).resolve().parents[1]
 MEMBER = Caller(user_id=7, display_name="sam", guild_id=1, channel_id=10)

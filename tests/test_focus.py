@@ -5,8 +5,8 @@ from itertools import pairwise
 
 import pytest
 
-from bot.domain.focus import THEME_TOPICS, THEMES, week_index, weekly_focus
-from bot.domain.knowledge import Entry, KnowledgeBase, Source, Topic
+from bot.features.reminders.focus import THEME_TOPICS, THEMES, week_index, weekly_focus
+from bot.features.faq.knowledge import Entry, KnowledgeBase, Source, Topic
 
 
 def entry(entry_id: str, topic: str) -> Entry:

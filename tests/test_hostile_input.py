@@ -33,15 +33,15 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from bot import limits
-from bot.app import CoachBot
-from bot.commands.context import Caller, ChannelRef, RoleRef
+from bot.core.bot import CoachBot
+from bot.core.caller import Caller, ChannelRef, RoleRef
 from bot.commands.registry import BUTTONS
-from bot.commands.router import custom_id
-from bot.console import build_console_bot
-from bot.domain.clock import FakeClock
-from bot.replies import Reply
-from bot.services import Services, open_services
-from bot.settings import load_settings
+from bot.core.router import custom_id
+from bot.console.session import build_console_bot
+from bot.core.clock import FakeClock
+from bot.core.replies import Reply
+from bot.core.services import Services, open_services
+from bot.core.settings import load_settings
 
 EXAMPLES_PER_COMMAND = 25
 BUTTON_EXAMPLES = 150

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.knowledge import KnowledgeBase
-from bot.domain.knowledge_loader import validate_knowledge
+from bot.features.faq.knowledge import KnowledgeBase
+from bot.features.faq.loader import validate_knowledge
 
 ROOT = Path(__file__).resolve().parents[1]
 KNOWLEDGE = ROOT / "knowledge"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.knowledge_loader import (
+from bot.features.faq.loader import (
     KnowledgeError,
     Problem,
     load_knowledge,

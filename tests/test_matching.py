@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import decision, text
-from bot.domain.knowledge import KnowledgeBase
-from bot.domain.knowledge_loader import load_knowledge
-from bot.domain.matching import AutocompleteChoice, Match, Matcher
+from bot.features.faq import decision, text
+from bot.features.faq.knowledge import KnowledgeBase
+from bot.features.faq.loader import load_knowledge
+from bot.features.faq.matching import AutocompleteChoice, Match, Matcher
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"

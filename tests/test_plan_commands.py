@@ -8,18 +8,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.commands import plan as plan_cmd
-from bot.commands.context import Caller
+from bot.features.planner import plan_handlers as plan_cmd
+from bot.core.caller import Caller
 from bot.commands.registry import build_router
-from bot.domain.clock import FakeClock
-from bot.domain.planner import plan_week
-from bot.domain.profile import AgeBand, Goal, Hills, Level, Profile, Units
-from bot.limits import ELLIPSIS, EMBED_TOTAL, FIELD_VALUE, embed_length
-from bot.render import Renderer
-from bot.replies import Reply
-from bot.services import Services
-from bot.settings import PROJECT_ROOT
-from bot.storage.profiles import StoredProfile
+from bot.core.clock import FakeClock
+from bot.features.planner.planner import plan_week
+from bot.features.planner.profile import AgeBand, Goal, Hills, Level, Profile, Units
+from bot.core.limits import ELLIPSIS, EMBED_TOTAL, FIELD_VALUE, embed_length
+from bot.core.render import Renderer
+from bot.core.replies import Reply
+from bot.core.services import Services
+from bot.core.settings import PROJECT_ROOT
+from bot.features.planner.repository import StoredProfile
 
 SAM = Caller(user_id=7, display_name="sam", guild_id=1, channel_id=10)
 WEDNESDAY = datetime(2026, 5, 6, 12, 0, tzinfo=UTC)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.planner import WeekPlan, plan_week
-from bot.domain.profile import Profile
+from bot.features.planner.planner import WeekPlan, plan_week
+from bot.features.planner.profile import Profile
 
 GOLDEN = Path(__file__).parent / "golden"
 WEEKS = range(1, 9)  # two blocks: build, build, build, recovery

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.profile import AgeBand, Goal, Hills, Level, Profile, ProfileError, Units
+from bot.features.planner.profile import AgeBand, Goal, Hills, Level, Profile, ProfileError, Units
 
 
 def test_from_values_parses_strings_case_insensitively() -> None:

@@ -12,8 +12,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.domain.planner import SessionKind, WeekPlan, plan_week
-from bot.domain.profile import AgeBand, Goal, Hills, Level, Profile, Units
+from bot.features.planner.planner import SessionKind, WeekPlan, plan_week
+from bot.features.planner.profile import AgeBand, Goal, Hills, Level, Profile, Units
 
 K = SessionKind
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

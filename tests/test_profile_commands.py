@@ -6,12 +6,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.commands import profile
-from bot.commands.context import Caller, UserError
+from bot.features.planner import handlers as profile
+from bot.core.caller import Caller, UserError
 from bot.commands.registry import build_router
-from bot.domain.clock import FakeClock
-from bot.domain.profile import AgeBand, Level
-from bot.services import Services
+from bot.core.clock import FakeClock
+from bot.features.planner.profile import AgeBand, Level
+from bot.core.services import Services
 
 SAM = Caller(user_id=7, display_name="sam", guild_id=1, channel_id=10)
 ALEX = Caller(user_id=8, display_name="alex", guild_id=1, channel_id=10)

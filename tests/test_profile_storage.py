@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.profile import AgeBand, Goal, Hills, Level, Profile, Units
-from bot.storage.db import Database
-from bot.storage.profiles import FORGET_MEMBER_SQL, ProfileRepository
+from bot.features.planner.profile import AgeBand, Goal, Hills, Level, Profile, Units
+from bot.core.db import Database
+from bot.features.planner.repository import FORGET_MEMBER_SQL, ProfileRepository
 
 T0 = datetime(2026, 5, 6, 9, 30, tzinfo=UTC)
 T1 = datetime(2026, 6, 1, 18, 0, tzinfo=UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 
 
 def test_preview_keeps_local_time_across_the_october_change(capsys) -> None:

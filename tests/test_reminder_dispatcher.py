@@ -7,14 +7,14 @@ from datetime import date, timedelta
 
 from reminder_support import GUILD, MemorySender, dispatcher, utc
 
-from bot.commands.reminders import bot_removed
-from bot.domain.clock import FakeClock
-from bot.domain.schedule import Weekday
-from bot.reminders.dispatcher import UNKNOWN_DELIVERY
-from bot.reminders.ports import SendFailure
-from bot.reminders.post import occurrence_nonce
-from bot.services import Services
-from bot.storage.reminders import NewReminder, Reminder, State, Status
+from bot.features.reminders.handlers import bot_removed
+from bot.core.clock import FakeClock
+from bot.features.reminders.schedule import Weekday
+from bot.features.reminders.dispatcher import UNKNOWN_DELIVERY
+from bot.features.reminders.ports import SendFailure
+from bot.features.reminders.post import occurrence_nonce
+from bot.core.services import Services
+from bot.features.reminders.repository import NewReminder, Reminder, State, Status
 
 TRAINING, ADMINS = 77, 88
 

@@ -7,12 +7,13 @@ import asyncio
 import pytest
 from reminder_support import GUILD, MemorySender, dispatcher, utc
 
-from bot.commands import reminders, server_settings
-from bot.commands.context import Caller, ChannelRef, NeedsManageServer, RoleRef, UserError
+from bot.features.reminders import handlers as reminders
+from bot.features.reminders import settings_handlers as server_settings
+from bot.core.caller import Caller, ChannelRef, NeedsManageServer, RoleRef, UserError
 from bot.commands.registry import build_router
-from bot.domain.clock import FakeClock
-from bot.services import Services
-from bot.storage.reminders import MAX_PER_GUILD, Status
+from bot.core.clock import FakeClock
+from bot.core.services import Services
+from bot.features.reminders.repository import MAX_PER_GUILD, Status
 
 ADMIN = Caller(1, "coach-alex", GUILD, 10, can_manage_guild=True)
 MEMBER = Caller(2, "runner-sam", GUILD, 10)

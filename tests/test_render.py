@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot import limits
-from bot.markdown import escape_discord, unescape_for_terminal
-from bot.render import Renderer, TemplateProblem
-from bot.replies import Button, Embed, Field, Reply
+from bot.core.markdown import escape_discord, unescape_for_terminal
+from bot.core.render import Renderer, TemplateProblem
+from bot.core.replies import Button, Embed, Field, Reply
 
 ROOT = Path(__file__).resolve().parents[1]
 

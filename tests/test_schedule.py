@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.domain.schedule import (
+from bot.features.reminders.schedule import (
     ScheduleError,
     Weekday,
     WeeklySchedule,
@@ -16,7 +16,7 @@ from bot.domain.schedule import (
     parse_time,
     parse_timezone,
 )
-from bot.domain.timezones import TimezoneIndex, iana_zone_names
+from bot.features.reminders.timezones import TimezoneIndex, iana_zone_names
 
 
 def utc(*args: int) -> datetime:

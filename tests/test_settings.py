@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import ConfigError, load_settings
+from bot.core.settings import ConfigError, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GxYzAb.super-secret-token-value"

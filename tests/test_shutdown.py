@@ -17,12 +17,12 @@ from typing import Any
 from fakediscord.server import FakeDiscord
 from harness import Club
 
-from bot.app import SYNC_HASH_KEY
-from bot.commands.about import about as real_about
-from bot.commands.context import Caller
-from bot.replies import Reply
-from bot.services import Services
-from bot.settings import PROJECT_ROOT, Settings
+from bot.core.bot import SYNC_HASH_KEY
+from bot.features.about.handlers import about as real_about
+from bot.core.caller import Caller
+from bot.core.replies import Reply
+from bot.core.services import Services
+from bot.core.settings import PROJECT_ROOT, Settings
 
 SETTINGS_VARS = {name.upper() for name in Settings.model_fields}
 EXIT_TIMEOUT = 10.0
@@ -37,7 +37,7 @@ async def test_close_waits_for_the_in_flight_reply_then_closes_the_db(club: Club
         return await real_about(svc, caller, **options)
 
     bot = club.bot
-    services = bot.services
+    services = bot.core.services
     bot.router.commands = {**bot.router.commands, "about": slow_about}
     handle = await club.fake.invoke(club.guild, club.general, club.member, "about", {})
     await asyncio.wait_for(started.wait(), 10)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage.db import Database, Migration, StorageError, bundled_migrations
-from bot.storage.meta import MetaRepository
+from bot.core.db import Database, Migration, StorageError, bundled_migrations
+from bot.core.meta import MetaRepository
 
 
 async def test_pragmas_and_migrations(tmp_path: Path) -> None:

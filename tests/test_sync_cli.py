@@ -8,7 +8,7 @@ import pytest
 from fakediscord.server import FakeDiscord
 from harness import BotRunner, Club, settings_for
 
-from bot.cli import _sync
+from bot.cli.main import _sync
 
 
 async def test_coach_sync_forces_a_sync_then_normal_starts_skip_it(

@@ -4,7 +4,7 @@ import zoneinfo
 
 import pytest
 
-from bot.domain.timezones import (
+from bot.features.reminders.timezones import (
     CITY_ALIASES,
     COMMON_ZONES,
     TimezoneIndex,

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import discord
 
-from bot.discord_endpoints import use_endpoints
+from bot.core.endpoints import use_endpoints
 
 from .interactions import FakeDiscordError
 from .server import FakeDiscord

@@ -1,0 +1,482 @@
+"""Load and validate `knowledge/`: topics.yaml plus one Markdown entry per file (pure, no I/O
+beyond reading the files). Every problem in every file is collected, so a curator fixes them all
+in one pass instead of one per restart."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from bot.features.faq.knowledge import Article, Entry, KnowledgeBase, Source, Topic
+
+# The C loader is the same safe constructor as yaml.safe_load, just faster; it keeps line marks.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+TOPICS_FILE = "topics.yaml"
+MIN_ALIASES = 3
+ACTIONS = frozenset({"plan"})
+_ENTRY_FIELDS = frozenset({"id", "title", "aliases", "topic", "related", "action", "sources"})
+_SOURCE_FIELDS = frozenset({"article", "who", "quote"})
+_ARTICLE_FIELDS = ("id", "file", "title", "cite")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_FENCE = "---"
+# Hints when a quote only differs from the article by typography (a frequent copy-paste slip).
+_TYPO = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
+
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
+
+
+class KnowledgeError(Exception):
+    """Raised by load_knowledge; str() lists every problem, one per line."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: list[Problem] = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def load_knowledge(knowledge_dir: Path, source_dir: Path | None = None) -> KnowledgeBase:
+    kb, problems = validate_knowledge(knowledge_dir, source_dir)
+    if problems or kb is None:
+        raise KnowledgeError(problems)
+    return kb
+
+
+def validate_knowledge(
+    knowledge_dir: Path, source_dir: Path | None = None
+) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """Returns the knowledge base only when there are no problems at all."""
+    problems: list[Problem] = []
+    if not knowledge_dir.is_dir():
+        problems.append(Problem(_show(knowledge_dir), None, None, "knowledge folder not found"))
+        return None, problems
+    sources_on = source_dir is not None and source_dir.is_dir()
+    topics, articles, texts = _read_topics(knowledge_dir / TOPICS_FILE, source_dir, problems)
+    files = [p for p in sorted(knowledge_dir.glob("*.md")) if not _skipped(p)]
+    if not files:
+        problems.append(Problem(_show(knowledge_dir), None, None, "no entry files (*.md) found"))
+    parsed = [_read_entry(p, topics, articles, texts, problems) for p in files]
+    readable = [e for e in parsed if e is not None]
+    # Every file counts as an existing id (its id must equal its name, which also makes ids
+    # unique), so a broken entry isn't reported again as a dangling link in its neighbours.
+    _cross_check(readable, {p.stem for p in files})
+    problems.sort(key=lambda p: (p.file, p.line or 0))
+    if problems:
+        return None, problems
+    good = sorted((e.entry for e in readable if e.entry is not None), key=lambda e: e.id)
+    entries = {e.id: e for e in good}
+    kb = KnowledgeBase(
+        entries=MappingProxyType(entries),
+        topics=tuple(topics.values()) if topics else (),
+        articles=MappingProxyType(dict(articles or {})),
+        source_dir=source_dir if sources_on else None,
+    )
+    return kb, []
+
+
+def _skipped(path: Path) -> bool:
+    return path.name.startswith(("_", ".")) or path.name.lower() == "readme.md"
+
+
+def _show(path: Path) -> str:
+    """Relative to the current directory when the file is under it, else as given."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def _field(path: KeyPath) -> str | None:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out or None
+
+
+class _Doc:
+    """A parsed YAML document with the file line of every mapping key and sequence item."""
+
+    def __init__(self, data: Any, lines: dict[KeyPath, int]) -> None:
+        self.data = data
+        self.lines = lines
+
+    def line(self, path: KeyPath) -> int | None:
+        while path not in self.lines and path:
+            path = path[:-1]
+        return self.lines.get(path)
+
+
+class _Reporter:
+    def __init__(self, file: str, problems: list[Problem], doc: _Doc | None = None) -> None:
+        self.file = file
+        self.problems = problems
+        self.doc = doc
+        self.count = 0
+
+    def at(self, path: KeyPath, message: str, line: int | None = None) -> None:
+        if line is None and self.doc is not None:
+            line = self.doc.line(path)
+        self.problems.append(Problem(self.file, line, _field(path), message))
+        self.count += 1
+
+
+def _parse_yaml(text: str, first_line: int, rep: _Reporter) -> _Doc | None:
+    """Parse with the safe loader; `first_line` is the file line where `text` starts."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + mark.line if mark is not None else None
+        detail = " ".join(str(exc.problem or exc.context or "syntax error").split())
+        ctx = exc.context_mark
+        if exc.context and ctx is not None and mark is not None and ctx.line != mark.line:
+            detail += f" ({exc.context} at line {first_line + ctx.line})"
+        rep.at((), f"invalid YAML: {detail}", line)
+        return None
+    except yaml.YAMLError as exc:
+        rep.at((), f"invalid YAML: {' '.join(str(exc).split())}", first_line)
+        return None
+    finally:
+        loader.dispose()
+    lines: dict[KeyPath, int] = {}
+    if node is not None:
+        _index(node, (), first_line, lines, rep)
+    return _Doc(data, lines)
+
+
+def _index(
+    node: yaml.Node, path: KeyPath, first: int, out: dict[KeyPath, int], rep: _Reporter
+) -> None:
+    out.setdefault(path, first + node.start_mark.line)
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            name = str(key.value) if isinstance(key, yaml.ScalarNode) else "?"
+            line = first + key.start_mark.line
+            if name in seen:
+                # safe_load silently keeps the last one; a curator almost never means that.
+                rep.at((*path, name), "duplicate field", line)
+            seen.add(name)
+            out[(*path, name)] = line
+            _index(value, (*path, name), first, out, rep)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _index(item, (*path, i), first, out, rep)
+
+
+def _read_text(path: Path, rep: _Reporter) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        rep.at((), f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
+    except OSError as exc:
+        rep.at((), f"cannot read file: {exc.strerror or exc}")
+    return None
+
+
+def _nonempty_str(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- topics.yaml ------------------------------------------------------------------------------
+
+
+def _read_topics(
+    path: Path, source_dir: Path | None, problems: list[Problem]
+) -> tuple[dict[str, Topic] | None, dict[str, Article] | None, dict[str, str] | None]:
+    """Topics and articles (None when unusable), plus squashed article texts when checkable."""
+    rep = _Reporter(_show(path), problems)
+    if not path.is_file():
+        rep.at((), "missing: it declares the topics and source articles")
+        return None, None, None
+    text = _read_text(path, rep)
+    doc = _parse_yaml(text, 1, rep) if text is not None else None
+    if doc is None:
+        return None, None, None
+    rep.doc = doc
+    if not isinstance(doc.data, dict):
+        rep.at((), "must be a mapping with 'topics' and 'articles' lists")
+        return None, None, None
+    for key in doc.data:
+        if key not in ("topics", "articles"):
+            rep.at((str(key),), "unknown field (expected 'topics' and 'articles')")
+    before = rep.count
+    topics: dict[str, Topic] = {}
+    for i, item in _items(doc.data, "topics", rep):
+        if _check_fields(item, ("id", "name"), ("topics", i), rep):
+            if item["id"] in topics:
+                rep.at(("topics", i, "id"), f"duplicate topic id {item['id']!r}")
+            topics[item["id"]] = Topic(item["id"], item["name"].strip())
+    articles: dict[str, Article] = {}
+    texts: dict[str, str] | None = {} if source_dir is not None and source_dir.is_dir() else None
+    for i, item in _items(doc.data, "articles", rep):
+        if not _check_fields(item, _ARTICLE_FIELDS, ("articles", i), rep):
+            continue
+        if item["id"] in articles:
+            rep.at(("articles", i, "id"), f"duplicate article id {item['id']!r}")
+        articles[item["id"]] = Article(*(item[k].strip() for k in _ARTICLE_FIELDS))
+        if texts is not None and source_dir is not None:
+            src = source_dir / item["file"]
+            try:
+                texts[item["id"]] = _squash(src.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError) as exc:
+                rep.at(("articles", i, "file"), f"cannot read article {_show(src)}: {exc}")
+    if rep.count > before:
+        return None, None, None
+    return topics, articles, texts
+
+
+def _items(data: dict[str, Any], key: str, rep: _Reporter) -> list[tuple[int, Any]]:
+    value = data.get(key)
+    if key not in data:
+        rep.at((key,), "missing required field")
+    elif not isinstance(value, list) or not value:
+        rep.at((key,), "must be a non-empty list")
+    else:
+        return list(enumerate(value))
+    return []
+
+
+def _check_fields(item: Any, keys: Iterable[str], path: KeyPath, rep: _Reporter) -> bool:
+    if not isinstance(item, dict):
+        rep.at(path, f"must be a mapping with {', '.join(keys)}")
+        return False
+    ok = True
+    for key in keys:
+        if key not in item:
+            rep.at(path, f"missing '{key}'")
+            ok = False
+        elif not _nonempty_str(item[key]):
+            rep.at((*path, key), "must be a non-empty string")
+            ok = False
+        elif key == "id" and not _SLUG.match(item[key]):
+            rep.at((*path, key), f"{item[key]!r} is not a lowercase-hyphenated id")
+            ok = False
+    return ok
+
+
+# --- entries ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """What cross-file checks need; `entry` is None when the file has problems of its own."""
+
+    stem: str
+    rep: _Reporter
+    title: str | None
+    aliases: list[tuple[int, str]]
+    related: list[tuple[int, str]]
+    entry: Entry | None
+
+
+def _read_entry(
+    path: Path,
+    topics: Mapping[str, Topic] | None,
+    articles: Mapping[str, Article] | None,
+    texts: Mapping[str, str] | None,
+    problems: list[Problem],
+) -> _Parsed | None:
+    rep = _Reporter(_show(path), problems)
+    text = _read_text(path, rep)
+    if text is None:
+        return None
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != _FENCE:
+        rep.at((), "must start with a '---' line opening the YAML front matter", 1)
+        return None
+    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() == _FENCE), None)
+    if close is None:
+        rep.at((), "front matter is never closed by a '---' line", 1)
+        return None
+    doc = _parse_yaml("\n".join(lines[1:close]), 2, rep)
+    if doc is None:
+        return None
+    rep.doc = doc
+    body = "\n".join(lines[close + 1 :]).strip()
+    if not isinstance(doc.data, dict):
+        rep.at((), "front matter must be a YAML mapping of fields", 1)
+        return None
+    before = rep.count
+    data: dict[str, Any] = doc.data
+    for key in data:
+        if key not in _ENTRY_FIELDS:
+            rep.at((str(key),), "unknown field")
+    for key in ("id", "title", "topic"):
+        _require_str(data, key, rep)
+    if _nonempty_str(data.get("id")):
+        if not _SLUG.match(data["id"]):
+            rep.at(("id",), f"{data['id']!r} is not a lowercase-hyphenated id")
+        elif data["id"] != path.stem:
+            rep.at(("id",), f"id {data['id']!r} must equal the file name {path.stem!r}")
+    if topics is not None and _nonempty_str(data.get("topic")) and data["topic"] not in topics:
+        rep.at(("topic",), f"unknown topic {data['topic']!r} (known: {', '.join(topics)})")
+    aliases = _str_list(data, "aliases", rep, minimum=MIN_ALIASES)
+    related = _str_list(data, "related", rep, minimum=0)
+    if "action" in data and data["action"] not in ACTIONS:
+        rep.at(("action",), f"unknown action {data['action']!r} (known: {', '.join(ACTIONS)})")
+    sources = _sources(data, articles, texts, rep)
+    if not body:
+        rep.at((), "the answer body after the front matter is empty", close + 2)
+    title = data["title"].strip() if _nonempty_str(data.get("title")) else None
+    entry = None
+    if rep.count == before:
+        entry = Entry(
+            id=data["id"],
+            title=data["title"].strip(),
+            aliases=tuple(a.strip() for _, a in aliases),
+            topic=data["topic"],
+            related=tuple(r for _, r in related),
+            sources=tuple(sources),
+            body=body,
+            action=data.get("action"),
+            path=path,
+        )
+    return _Parsed(path.stem, rep, title, aliases, related, entry)
+
+
+def _require_str(data: dict[str, Any], key: str, rep: _Reporter) -> None:
+    if key not in data:
+        rep.at((key,), "missing required field", 1)
+    elif not _nonempty_str(data[key]):
+        rep.at((key,), "must be a non-empty string")
+
+
+def _str_list(
+    data: dict[str, Any], key: str, rep: _Reporter, minimum: int
+) -> list[tuple[int, str]]:
+    """The valid items with their positions (so later checks can still point at the right one)."""
+    if key not in data:
+        rep.at((key,), "missing required field", 1)
+        return []
+    value = data[key]
+    if not isinstance(value, list):
+        rep.at((key,), "must be a list")
+        return []
+    bad = [i for i, v in enumerate(value) if not _nonempty_str(v)]
+    for i in bad:
+        rep.at((key, i), "must be a non-empty string")
+    if len(value) < minimum:
+        rep.at((key,), f"needs at least {minimum} items, has {len(value)}")
+    return [(i, v) for i, v in enumerate(value) if i not in bad]
+
+
+def _sources(
+    data: dict[str, Any],
+    articles: Mapping[str, Article] | None,
+    texts: Mapping[str, str] | None,
+    rep: _Reporter,
+) -> list[Source]:
+    value = data.get("sources")
+    if "sources" not in data:
+        rep.at(("sources",), "missing required field", 1)
+        return []
+    if not isinstance(value, list) or not value:
+        rep.at(("sources",), "must be a list of at least 1 source (article, quote, optional who)")
+        return []
+    out: list[Source] = []
+    for i, item in enumerate(value):
+        path: KeyPath = ("sources", i)
+        if not isinstance(item, dict):
+            rep.at(path, "must be a mapping with article, quote and optional who")
+            continue
+        for key in item:
+            if key not in _SOURCE_FIELDS:
+                rep.at((*path, str(key)), "unknown field")
+        article, quote, who = item.get("article"), item.get("quote"), item.get("who")
+        for key in ("article", "quote"):
+            if key not in item:
+                rep.at(path, f"missing '{key}'")
+            elif not _nonempty_str(item[key]):
+                rep.at((*path, key), "must be a non-empty string")
+        if "who" in item and not _nonempty_str(who):
+            rep.at((*path, "who"), "must be a non-empty string (or leave 'who' out)")
+        if not (_nonempty_str(article) and _nonempty_str(quote)):
+            continue
+        if articles is not None and article not in articles:
+            known = ", ".join(articles)
+            rep.at((*path, "article"), f"unknown article {article!r} (known: {known})")
+        elif texts is not None and article in texts:
+            _check_quote(quote, article, texts[article], articles, (*path, "quote"), rep)
+        out.append(Source(article=article, quote=quote, who=who.strip() if who else None))
+    return out
+
+
+def _check_quote(
+    quote: str,
+    article: str,
+    text: str,
+    articles: Mapping[str, Article] | None,
+    path: KeyPath,
+    rep: _Reporter,
+) -> None:
+    wanted = _squash(quote)
+    if wanted in text:
+        return
+    name = articles[article].file if articles else article
+    hint = ""
+    if wanted.translate(_TYPO) in text.translate(_TYPO):
+        hint = " (it differs only in quote marks or dashes: copy ’ “ ” — exactly)"
+    rep.at(path, f"quote not found verbatim in {name}{hint}")
+
+
+def _norm_alias(text: str) -> str:
+    return " ".join(text.lower().split()).rstrip("?!. ")
+
+
+def _cross_check(parsed: list[_Parsed], ids: set[str]) -> None:
+    """Checks that need every entry: related ids exist, titles and aliases unique across entries."""
+    holders: dict[str, list[tuple[_Parsed, KeyPath, str]]] = {}
+    for p in parsed:
+        seen_related: set[str] = set()
+        for i, rel in p.related:
+            if rel == p.stem:
+                p.rep.at(("related", i), "an entry cannot be related to itself")
+            elif rel not in ids:
+                p.rep.at(("related", i), f"unknown entry id {rel!r}")
+            elif rel in seen_related:
+                p.rep.at(("related", i), f"{rel!r} is listed twice")
+            seen_related.add(rel)
+        named: list[tuple[KeyPath, str]] = [(("title",), p.title)] if p.title else []
+        named += [(("aliases", i), a) for i, a in p.aliases]
+        mine: set[str] = set()
+        for path, phrase in named:
+            key = _norm_alias(phrase)
+            if key in mine:
+                p.rep.at(path, f"{phrase!r} repeats this entry's title or another alias")
+                continue
+            mine.add(key)
+            holders.setdefault(key, []).append((p, path, phrase))
+    # A phrase naming two entries makes question matching ambiguous; both files are told, since
+    # either one may be the entry that should give the phrase up.
+    for found in holders.values():
+        if len(found) < 2:
+            continue
+        for p, path, phrase in found:
+            others = ", ".join(repr(q.stem) for q, _, _ in found if q is not p)
+            p.rep.at(path, f"{phrase!r} is also a title or alias of {others}")

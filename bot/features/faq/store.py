@@ -1,0 +1,55 @@
+"""The live knowledge base and its matcher, swapped as a pair on `/kb reload`."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.features.faq.knowledge import KnowledgeBase
+from bot.features.faq.loader import KnowledgeError, Problem, load_knowledge
+from bot.features.faq.matching import Matcher
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    kb: KnowledgeBase
+    matcher: Matcher
+
+
+class KnowledgeStore:
+    def __init__(self, knowledge_dir: Path, source_dir: Path | None, snapshot: Snapshot) -> None:
+        self.knowledge_dir = knowledge_dir
+        self.source_dir = source_dir
+        self._snapshot = snapshot
+
+    @classmethod
+    def load(cls, knowledge_dir: Path, source_dir: Path | None) -> KnowledgeStore:
+        """Raises KnowledgeError naming every broken file, so start-up stops with a clear list."""
+        return cls(knowledge_dir, source_dir, _build(knowledge_dir, source_dir))
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self._snapshot.kb
+
+    @property
+    def matcher(self) -> Matcher:
+        return self._snapshot.matcher
+
+    def reload(self) -> list[Problem]:
+        """Re-read the folder; on any problem the old knowledge stays live."""
+        try:
+            snapshot = _build(self.knowledge_dir, self.source_dir)
+        except KnowledgeError as exc:
+            log.warning("knowledge reload rejected: %s", exc)
+            return list(exc.problems)
+        self._snapshot = snapshot
+        log.info("knowledge reloaded: %d entries", len(snapshot.kb))
+        return []
+
+
+def _build(knowledge_dir: Path, source_dir: Path | None) -> Snapshot:
+    kb = load_knowledge(knowledge_dir, source_dir)
+    return Snapshot(kb, Matcher(kb))

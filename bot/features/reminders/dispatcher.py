@@ -1,0 +1,319 @@
+"""The one task that posts reminders: sleeps until the earliest due post, claims, sends, records.
+
+Exactly once: a post is claimed by inserting its (reminder, scheduled UTC) row before sending
+and marked with the message id after. The send carries a nonce derived from that key with
+enforce_nonce, so if the process dies between the two, the resend on start-up returns the
+message Discord already has instead of posting it again.
+
+Downtime: posts that fell due while the bot was down are posted once (marked late) if they are
+within the grace window, else recorded as missed; never replayed in a burst. Failures that no
+retry can fix pause the reminder and tell the server; transient ones are retried with backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.core.clock import Clock
+from bot.features.faq.store import KnowledgeStore
+from bot.features.reminders.pacing import Pacer
+from bot.features.reminders.ports import Sender, SendFailure
+from bot.features.reminders.post import occurrence_nonce, render_post, test_nonce
+from bot.core.render import Renderer
+from bot.core.replies import Reply
+from bot.features.reminders.guild_settings import GuildSettingsRepository
+from bot.features.reminders.repository import Reminder, ReminderRepository, State
+
+log = logging.getLogger(__name__)
+
+LATE_AFTER = timedelta(minutes=5)  # further behind schedule than this, a post says it is late
+# Discord only dedupes a nonce for "a few minutes"; an older unrecorded claim can't be resent
+# safely, so it is recorded as failed (delivery unknown) and shown in /reminder list instead.
+RESEND_WITHIN = timedelta(minutes=3)
+MAX_SLEEP_SECONDS = 3600.0  # re-derive from the schedules at least hourly (clock jumps, drift)
+RETRY_DELAYS: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+CONCURRENCY = 32  # sends in flight; the pacer, not this, bounds the request rate
+STOP_GRACE_SECONDS = 10.0
+
+# Reason codes stored with a paused reminder; templates/reminders/_reasons.j2 words them.
+REASON_CHANNEL_GONE = "channel_gone"
+REASON_NO_ACCESS = "no_access"
+REASON_NO_PERMISSION = "no_permission"
+REASON_BOT_REMOVED = "bot_removed"
+UNKNOWN_DELIVERY = "delivery_unknown"  # a code: templates/reminders/list.j2 words it
+
+
+def pause_reason(failure: SendFailure) -> str:
+    if failure.status == 404 or failure.code == 10003:
+        return REASON_CHANNEL_GONE
+    if failure.code == 50001:
+        return REASON_NO_ACCESS
+    return REASON_NO_PERMISSION
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    reminder: Reminder
+    scheduled: datetime
+    late: bool
+    nonce: str
+    claimed: bool = False  # recovered claim: already ours, resend with the same nonce
+
+
+class ReminderDispatcher:
+    def __init__(
+        self,
+        *,
+        reminders: ReminderRepository,
+        guild_settings: GuildSettingsRepository,
+        renderer: Renderer,
+        knowledge: KnowledgeStore,
+        clock: Clock,
+        sender: Sender,
+        grace: timedelta,
+        pacer: Pacer | None = None,
+        concurrency: int = CONCURRENCY,
+        retry_delays: Sequence[float] = RETRY_DELAYS,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        self.reminders = reminders
+        self.guild_settings = guild_settings
+        self.renderer = renderer
+        self.knowledge = knowledge
+        self.clock = clock
+        self.sender = sender
+        self.grace = grace
+        self.pacer = pacer or Pacer()
+        self.retry_delays = tuple(retry_delays)
+        self._sleep = sleep
+        self._slots = asyncio.Semaphore(concurrency)
+        self._wake = asyncio.Event()
+        self._waiters: list[asyncio.Future[None]] = []
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self.next_due: datetime | None = None  # for logs and tests
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="reminder-dispatcher")
+
+    async def stop(self) -> None:
+        """Let sends in flight finish (briefly), start no new ones, then end the task."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), STOP_GRACE_SECONDS)
+        except TimeoutError:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for waiter in self._waiters:
+            if not waiter.done():
+                waiter.cancel()
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def poke(self) -> None:
+        """Wake the task and wait until a full pass that started after this call is done."""
+        if not self.running:
+            raise RuntimeError("the reminder dispatcher is not running")
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        self._wake.set()
+        await waiter
+
+    # -- the loop ------------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        first = True
+        while not self._stopping:
+            self._wake.clear()
+            waiters, self._waiters = self._waiters, []
+            try:
+                if first:
+                    await self._recover_claims()
+                    first = False
+                self.next_due = await self.run_due()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # A bad row or a database hiccup must not end reminders for everyone.
+                log.exception("reminder pass failed; retrying shortly")
+                self.next_due = self.clock.now() + timedelta(seconds=30)
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
+            if self._stopping:
+                break
+            delay = MAX_SLEEP_SECONDS
+            if self.next_due is not None:
+                delay = (self.next_due - self.clock.now()).total_seconds()
+            delay = min(max(delay, 0.0), MAX_SLEEP_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), delay)
+
+    async def run_due(self) -> datetime | None:
+        """Post (or record as missed) everything due now; returns the next due instant."""
+        now = self.clock.now()
+        latest = await self.reminders.latest_scheduled()
+        jobs: list[_Job] = []
+        earliest: datetime | None = None
+        for reminder in await self.reminders.list_active():
+            schedule = reminder.schedule
+            cursor = max(reminder.anchor_utc, latest.get(reminder.id, reminder.anchor_utc))
+            due = schedule.between(cursor, now)
+            for old in due[:-1]:  # never a burst: only the newest due post can still go out
+                await self.reminders.record_missed(reminder.id, old, now)
+                log.info("reminder %s: post due %s recorded as missed", reminder.id, old)
+            if due:
+                last = due[-1]
+                if now - last > self.grace:
+                    await self.reminders.record_missed(reminder.id, last, now)
+                    log.info("reminder %s: post due %s missed (past grace)", reminder.id, last)
+                else:
+                    nonce = occurrence_nonce(reminder.id, last)
+                    jobs.append(_Job(reminder, last, now - last > LATE_AFTER, nonce))
+            upcoming = schedule.next_after(max(cursor, now))
+            if upcoming is None:
+                if not due:
+                    await self.reminders.end(reminder.id, now)
+                    log.info("reminder %s: season over (ends_on %s)", reminder.id, reminder.ends_on)
+            elif earliest is None or upcoming < earliest:
+                earliest = upcoming
+        await self._deliver_all(jobs)
+        return earliest
+
+    async def _recover_claims(self) -> None:
+        """Claims left by a process that died mid-send: resend with the same nonce, or record."""
+        now = self.clock.now()
+        jobs: list[_Job] = []
+        for occ in await self.reminders.unrecorded_claims():
+            reminder = await self.reminders.get(occ.reminder_id)
+            if reminder is None:
+                continue
+            fresh = now - occ.claimed_at <= RESEND_WITHIN and now - occ.scheduled_utc <= self.grace
+            if fresh and occ.nonce:
+                late = now - occ.scheduled_utc > LATE_AFTER
+                jobs.append(_Job(reminder, occ.scheduled_utc, late, occ.nonce, claimed=True))
+                log.info("reminder %s: resending unrecorded post due %s", reminder.id, occ.nonce)
+            else:
+                await self.reminders.record(
+                    reminder.id, occ.scheduled_utc, State.FAILED, now, error=UNKNOWN_DELIVERY
+                )
+                log.warning("reminder %s: post due %s has unknown delivery", reminder.id, occ)
+        await self._deliver_all(jobs)
+
+    # -- delivery ------------------------------------------------------------------------------
+
+    async def _deliver_all(self, jobs: list[_Job]) -> None:
+        if jobs:
+            await asyncio.gather(*(self._deliver(job) for job in jobs))
+
+    async def _deliver(self, job: _Job) -> None:
+        async with self._slots:
+            if self._stopping:
+                return  # unclaimed: the next start picks it up
+            r = job.reminder
+            try:
+                reply = render_post(
+                    self.renderer, self.knowledge.kb, r, job.scheduled, late=job.late
+                )
+                # Claim only once the pacer lets this send go, so a crash leaves no claims that
+                # were never sent (those would be "delivery unknown" after a long outage).
+                await self.pacer.wait()
+                if not job.claimed and not await self.reminders.claim(
+                    r.id, job.scheduled, job.nonce, self.clock.now()
+                ):
+                    return  # someone already has it
+                try:
+                    message_id = await self._send_with_retry(
+                        r.channel_id, reply, job.nonce, paced=True
+                    )
+                except SendFailure as failure:
+                    await self._failed(job, failure)
+                    return
+                state = State.LATE if job.late else State.SENT
+                await self.reminders.record(
+                    r.id, job.scheduled, state, self.clock.now(), message_id=message_id
+                )
+            except Exception:
+                # The claim stays unrecorded; the next start resends it under the same nonce.
+                log.exception("reminder %s: delivering the post due %s failed", r.id, job.scheduled)
+
+    async def _send_with_retry(
+        self, channel_id: int, reply: Reply, nonce: str | None, *, paced: bool = False
+    ) -> int:
+        """Send, retrying transient failures with backoff; `paced`: the first send's pacer slot
+        was already taken by the caller."""
+        attempt = 0
+        while True:
+            if not paced or attempt > 0:
+                await self.pacer.wait()
+            try:
+                return await self.sender.send(channel_id, reply, nonce)
+            except SendFailure as failure:
+                if failure.permanent or not failure.transient:
+                    raise
+                if attempt >= len(self.retry_delays) or self._stopping:
+                    raise
+                delay = self.retry_delays[attempt]
+                attempt += 1
+                log.warning(
+                    "send to channel %s failed (%s); retry %d in %.1fs",
+                    channel_id,
+                    failure.reason,
+                    attempt,
+                    delay,
+                )
+                await self._sleep(delay)
+
+    async def _failed(self, job: _Job, failure: SendFailure) -> None:
+        r = job.reminder
+        now = self.clock.now()
+        error = f"{failure.status or 'network'}/{failure.code or 0}: {failure.reason}"
+        await self.reminders.record(r.id, job.scheduled, State.FAILED, now, error=error)
+        if not failure.permanent:
+            log.error(
+                "reminder %s: post due %s failed after retries: %s", r.id, job.scheduled, error
+            )
+            return
+        reason = pause_reason(failure)
+        log.warning("reminder %s paused (%s): %s", r.id, reason, error)
+        await self.reminders.pause(r.id, reason, now, notice_pending=True)
+        await self._notify_admins(r, reason)
+
+    async def _notify_admins(self, reminder: Reminder, reason: str) -> None:
+        """A message in the admin channel; if there is none or it fails, /reminder list shows it."""
+        settings = await self.guild_settings.get(reminder.guild_id)
+        target = settings.admin_channel_id
+        if target is None or target == reminder.channel_id:
+            return
+        reply = self.renderer.reply("reminders/paused_notice.j2", reminder=reminder, reason=reason)
+        try:
+            await self._send_with_retry(target, reply, None)
+        except SendFailure as failure:
+            log.warning("could not tell the admins of guild %s: %s", reminder.guild_id, failure)
+            return
+        await self.reminders.notice_delivered(reminder.id)
+
+    # -- on request ----------------------------------------------------------------------------
+
+    async def post_test(self, reminder: Reminder) -> int:
+        now = self.clock.now()
+        reply = render_post(self.renderer, self.knowledge.kb, reminder, now, test=True)
+        return await self._send_with_retry(reminder.channel_id, reply, test_nonce(reminder.id, now))

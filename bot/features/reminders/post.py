@@ -1,0 +1,66 @@
+"""The reminder post itself: custom message, the week's focus and tip, the "My version" button."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.core.router import custom_id
+from bot.features.reminders.focus import weekly_focus
+from bot.features.faq.knowledge import KnowledgeBase
+from bot.core.render import Renderer
+from bot.core.replies import Button, ButtonStyle, Reply
+from bot.features.reminders.repository import Reminder
+
+NONCE_LIMIT = 25  # Discord's maximum nonce length
+
+
+def occurrence_nonce(reminder_id: int, scheduled: datetime) -> str:
+    """Same occurrence, same nonce, in every process: a resend dedupes against the first send."""
+    nonce = f"r{reminder_id}t{int(scheduled.timestamp())}"
+    if len(nonce) > NONCE_LIMIT:  # pragma: no cover - ids would need 13+ digits
+        raise ValueError(f"nonce too long: {nonce}")
+    return nonce
+
+
+def test_nonce(reminder_id: int, now: datetime) -> str:
+    # Distinct from every occurrence nonce ("x" not "t"), so a test post never swallows a real one.
+    return f"r{reminder_id}x{int(now.timestamp())}"
+
+
+def my_version_button() -> Button:
+    # The planner feature answers this button with the member's own week (ephemeral).
+    return Button(
+        custom_id=custom_id("plan", "show"), label="My version", style=ButtonStyle.PRIMARY
+    )
+
+
+def render_post(
+    renderer: Renderer,
+    kb: KnowledgeBase,
+    reminder: Reminder,
+    due: datetime,
+    *,
+    late: bool = False,
+    test: bool = False,
+    ephemeral: bool = False,
+) -> Reply:
+    """The post for the occurrence due at `due` (its focus is the club's local week of `due`)."""
+    local = due.astimezone(reminder.schedule.zone)
+    focus = weekly_focus(local.date(), kb)
+    source = focus.tip.sources[0] if focus.tip.sources else None
+    article = kb.articles.get(source.article) if source is not None else None
+    return renderer.reply(
+        "reminders/post.j2",
+        ephemeral=ephemeral,
+        buttons=(my_version_button(),),
+        # The only mention a reminder may make, and only if the admin picked a role.
+        mention_roles=(reminder.role_id,) if reminder.role_id and not ephemeral else (),
+        reminder=reminder,
+        focus=focus,
+        source=source,
+        article=article,
+        due=due.astimezone(UTC),
+        local=local,
+        late=late,
+        test=test,
+    )

@@ -1,1 +1,0 @@
-"""Weekly reminder delivery: rendering the post, sending it over HTTP, the dispatcher task."""
