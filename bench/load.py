@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from fakediscord.model import Channel, Guild, User  # noqa: E402
-from fakediscord.server import FakeDiscord  # noqa: E402
+from tests.support.fakediscord.model import Channel, Guild, User  # noqa: E402
+from tests.support.fakediscord.server import FakeDiscord  # noqa: E402
 from startup import bot_env, rss_mb  # noqa: E402
 
 WINDOW_S = 3.0  # Discord's deadline for the first answer to an interaction

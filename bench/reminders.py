@@ -48,7 +48,7 @@ def rss_mb() -> float:
 
 def fake_process(count: int, conn: Any) -> None:
     """The fake Discord, alone in its process so its CPU is not counted as the bot's."""
-    from fakediscord.server import FakeDiscord
+    from tests.support.fakediscord.server import FakeDiscord
 
     async def serve() -> None:
         async with FakeDiscord() as fake:

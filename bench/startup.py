@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
-from fakediscord.model import Channel, Guild, User  # noqa: E402
-from fakediscord.server import FakeDiscord  # noqa: E402
+from tests.support.fakediscord.model import Channel, Guild, User  # noqa: E402
+from tests.support.fakediscord.server import FakeDiscord  # noqa: E402
 
 READY_MARK = b"ready as"
 READY_TIMEOUT = 30.0

@@ -1,4 +1,5 @@
-"""Shared fixtures: the fake Discord (tests/fakediscord) and a real bot running against it."""
+"""Shared fixtures: the fake Discord (tests/support/fakediscord), a real bot running against it,
+and the real app (every feature, real SQLite) for handler tests."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness import BotRunner, Club
 
+from bot.app import App, open_app
+from bot.console import build_console_bot
 from bot.core.clock import Clock
-from bot.core.services import Services, open_services
+from bot.core.router import Router
 from bot.core.settings import load_settings
+from tests.support.harness import BotRunner, Club
 
-pytest_plugins = ["fakediscord.pytest_plugin"]
+pytest_plugins = ["tests.support.fakediscord.pytest_plugin"]
 
 
 @pytest.fixture
@@ -30,17 +33,23 @@ async def club(fake_discord, tmp_path: Path) -> AsyncIterator[Club]:
 
 
 @pytest.fixture
-async def make_services(tmp_path: Path) -> AsyncIterator[Callable[..., Awaitable[Services]]]:
-    """Open real Services on this test's SQLite file (same file on every call: a restart);
+async def make_app(tmp_path: Path) -> AsyncIterator[Callable[..., Awaitable[App]]]:
+    """Open the real app on this test's SQLite file (same file on every call: a restart);
     whatever is still open is closed at teardown."""
-    opened: list[Services] = []
+    opened: list[App] = []
 
-    async def make(clock: Clock, **overrides: Any) -> Services:
+    async def make(clock: Clock, **overrides: Any) -> App:
         settings = load_settings(_env_file=None, database_path=tmp_path / "c.db", **overrides)
-        services = await open_services(settings, clock=clock)
-        opened.append(services)
-        return services
+        app = await open_app(settings, clock=clock)
+        opened.append(app)
+        return app
 
     yield make
-    for services in opened:
-        await services.close()
+    for app in opened:
+        await app.close()
+
+
+@pytest.fixture
+async def router(app: App) -> Router:
+    """The router read from the real command tree (no connection), over the test's `app`."""
+    return (await build_console_bot(app)).router

@@ -8,10 +8,10 @@ import os
 import sqlite3
 from pathlib import Path
 
-from bot.cli.main import CliError
+from bot.core.commandline import CliError
+from bot.core.db import Database, StorageError
 from bot.core.render import Renderer
 from bot.core.settings import load_settings
-from bot.core.db import Database, StorageError
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

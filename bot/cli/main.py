@@ -1,4 +1,5 @@
-"""The `coach` command (also `python -m bot`): run, console, check, sync, invite, ..."""
+"""The `coach` command (also `python -m bot`): run, console, check, sync, invite, db, and each
+feature's own subcommands (found in `bot/features/<feature>/cli.py`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import asyncio
 import base64
 import binascii
 import importlib
+import importlib.util
 import logging
+import pkgutil
 import signal
 import stat
 import sys
@@ -18,25 +21,27 @@ import aiohttp
 import discord
 from pydantic import ValidationError
 
-from bot.features.faq.loader import KnowledgeError, validate_knowledge
+import bot.features
+from bot.core.commandline import EXIT_USAGE, CliError
+from bot.core.db import StorageError
 from bot.core.render import Renderer, TemplateProblem
 from bot.core.settings import ConfigError, Settings, configure_logging, load_settings
-from bot.core.db import StorageError
+from bot.features.faq import KnowledgeError, validate_knowledge
 
 log = logging.getLogger("bot")
 
-EXIT_USAGE = 2
 # Exactly what the bot needs: see channels, post answers and reminders, and embed them.
 INVITE_PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
 
 
-class CliError(Exception):
-    """A problem the user fixes; printed as-is (one line each), exit status 2."""
-
-
-# Feature modules add their own subcommands: each has `register(subparsers)` and sets a
-# `handler` default on its parsers (see bot/cli_faq.py for the shape).
-FEATURE_CLIS: tuple[str, ...] = ("bot.features.faq.cli", "bot.features.reminders.cli", "bot.cli.db", "bot.features.planner.cli")
+def subcommand_modules() -> list[str]:
+    """The modules that add subcommands: `bot.cli.db`, and every feature's `cli` module. Each
+    has `register(subparsers)` and sets a `handler` default on its parsers."""
+    found = ["bot.cli.db"]
+    for feature in pkgutil.iter_modules(bot.features.__path__, "bot.features."):
+        if importlib.util.find_spec(f"{feature.name}.cli") is not None:
+            found.append(f"{feature.name}.cli")
+    return found
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument(
         "--application-id", type=int, help="your application id (default: read from DISCORD_TOKEN)"
     )
-    for name in FEATURE_CLIS:
+    for name in subcommand_modules():
         importlib.import_module(name).register(sub)
     return parser
 
@@ -108,12 +113,10 @@ def warn_if_env_file_exposed(path: Path) -> bool:
 
 
 async def _run(settings: Settings, token: str) -> int:
-    from bot.core.bot import CoachBot
-    from bot.core.services import open_services
+    from bot.app import create_bot, open_app
 
-    services = await open_services(settings)
     # on_ready waits this long after the last GUILD_CREATE; commands are served before it.
-    bot = CoachBot(services, guild_ready_timeout=0.5)
+    bot = create_bot(await open_app(settings), guild_ready_timeout=0.5)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -148,12 +151,11 @@ async def _run(settings: Settings, token: str) -> int:
 def cmd_console(args: argparse.Namespace) -> int:
     settings = load_settings()
     configure_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
-    from bot.console.session import run_console
-    from bot.core.services import open_services
+    from bot.app import open_app
+    from bot.console import run_console
 
     async def go() -> int:
-        services = await open_services(settings)
-        return await run_console(services, admin=not args.member)
+        return await run_console(await open_app(settings), admin=not args.member)
 
     return asyncio.run(go())
 
@@ -203,11 +205,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 async def _sync(settings: Settings, token: str) -> int:
-    from bot.core.bot import CoachBot
-    from bot.core.services import open_services
+    from bot.app import create_bot, open_app
 
-    services = await open_services(settings)
-    bot = CoachBot(services, force_sync=True)
+    app = await open_app(settings)
+    services = app.services
+    bot = create_bot(app, force_sync=True)
     try:
         async with bot:
             await bot.login(token)  # setup_hook runs here and syncs

@@ -82,10 +82,8 @@ def parse(tree: ac.CommandTree, line: str, club: Club) -> Parsed:
         raw = {first.display_name: rest}
     options: dict[str, Any] = {}
     for name, value in raw.items():
-        options[name] = _convert(params[name], value, club)
-    missing = [
-        p.display_name for p in command.parameters if p.required and p.display_name not in options
-    ]
+        options[params[name].name] = _convert(params[name], value, club)
+    missing = [p.display_name for p in command.parameters if p.required and p.name not in options]
     if missing:
         raise ParseError("missing_options", name=command.qualified_name, missing=missing)
     return Parsed(command.qualified_name, command, options)

@@ -6,18 +6,18 @@ the real router (for answers) against the configured SQLite store; only the tran
 
 from __future__ import annotations
 
-import asyncio
 import getpass
 import sys
 from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
-from bot.core.bot import FEATURE_COGS, CoachBot, command_catalog
-from bot.core.caller import Caller, ChannelRef, RoleRef
+from bot.app import App, create_bot
 from bot.console.parse import Club, ParseError, parse
-from bot.core.terminal import reply_text
+from bot.core.bot import CoachBot
+from bot.core.caller import Caller, ChannelRef, RoleRef
 from bot.core.replies import Reply
 from bot.core.services import Services
+from bot.core.terminal import reply_text
 
 CONSOLE_GUILD_ID = 1
 CONSOLE_USER_ID = 1000
@@ -98,24 +98,24 @@ def _user_name() -> str:
         return "you"
 
 
-async def build_console_bot(services: Services) -> CoachBot:
-    """The bot's command tree without connecting: the console parses against it."""
-    bot = CoachBot(services)
-    for extension in FEATURE_COGS:
-        await bot.load_extension(extension)
-    services.catalog = command_catalog(bot.tree)
+async def build_console_bot(app: App) -> CoachBot:
+    """The bot's command tree and router without connecting: the console parses against it,
+    and nothing runs in the background."""
+    bot = create_bot(app, serving=False)
+    await bot.install()
     return bot
 
 
 async def run_console(
-    services: Services,
+    app: App,
     *,
     stdin: TextIO | None = None,
     write: Callable[[str], Any] = print,
     admin: bool = True,
 ) -> int:
+    services = app.services
     try:
-        bot = await build_console_bot(services)
+        bot = await build_console_bot(app)
     except BaseException:
         # Else aiosqlite's worker thread (not a daemon) keeps the process alive after the error.
         await services.close()
@@ -148,11 +148,3 @@ def _prompted(stdin: TextIO) -> Iterable[str]:
         except KeyboardInterrupt:
             print()
             return
-
-
-def main_console(services_factory: Callable[[], Any], admin: bool = True) -> int:
-    async def go() -> int:
-        services = await services_factory()
-        return await run_console(services, admin=admin)
-
-    return asyncio.run(go())

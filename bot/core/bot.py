@@ -1,4 +1,8 @@
-"""The discord.py bot: owns the services, loads the feature cogs, syncs commands on change."""
+"""The discord.py bot: installs the feature cogs, routes interactions, syncs commands on change.
+
+The bot knows no feature by name: `bot/app.py` hands it (cog class, context) pairs, and the
+router is read from the installed command tree.
+"""
 
 from __future__ import annotations
 
@@ -6,36 +10,42 @@ import asyncio
 import hashlib
 import json
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from typing import Any
 
 import discord
+from discord import app_commands
 from discord.ext import commands
 
-from bot.commands.registry import build_router
-from bot.core.router import Router
-from bot.core.endpoints import use_endpoints
+from bot.core.caller import Caller
+from bot.core.cog import FeatureCog
 from bot.core.discord_io import caller_from, command_options, respond
-from bot.features.reminders.dispatcher import ReminderDispatcher
-from bot.features.reminders.runtime import start_dispatcher, stop_dispatcher
+from bot.core.endpoints import use_endpoints
 from bot.core.replies import Reply
+from bot.core.router import Router
 from bot.core.services import CommandInfo, Services
+from bot.core.tree import CoachTree
 
 log = logging.getLogger(__name__)
 
-FEATURE_COGS = (
-    "bot.cogs.core",
-    "bot.cogs.faq",
-    "bot.cogs.reminders",
-    "bot.cogs.profile",
-    "bot.cogs.plan",
-)
 SYNC_HASH_KEY = "command_sync_hash"
 SHUTDOWN_GRACE_SECONDS = 10
 
+Feature = tuple[type[FeatureCog], Any]  # a feature's cog class and its handlers' context
+
 
 class CoachBot(commands.Bot):
-    def __init__(self, services: Services, *, force_sync: bool = False, **options: Any) -> None:
+    tree: CoachTree
+
+    def __init__(
+        self,
+        services: Services,
+        features: Sequence[Feature],
+        *,
+        serving: bool = True,
+        force_sync: bool = False,
+        **options: Any,
+    ) -> None:
         settings = services.settings
         use_endpoints(settings.discord_api_base, settings.discord_gateway_url)
         intents = discord.Intents.none()
@@ -45,16 +55,48 @@ class CoachBot(commands.Bot):
             intents=intents,
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=CoachTree,
             **options,
         )
         self.services = services
-        self.router: Router = build_router(services)
+        self.features = tuple(features)
+        # False for `coach sync` and the console: the tree is built, but nothing runs in the
+        # background (no reminder posts from a process that only syncs or chats offline).
+        self.serving = serving and not force_sync
         self.force_sync = force_sync
+        self.router = Router(services.renderer, {})
         self.synced: bool | None = None  # what setup_hook decided, for logs and tests
         self._in_flight: set[asyncio.Task[None]] = set()
-        # Started once logged in, before the gateway connects: posts go over HTTP, so a gateway
-        # outage doesn't hold them up. Not for `coach sync`, which logs in but must not post.
-        self.reminder_dispatcher: ReminderDispatcher | None = None
+
+    async def install(self) -> None:
+        """Add every feature's cog and read the router and the catalog from the tree."""
+        for cog_class, context in self.features:
+            await self.add_cog(cog_class(self, context))
+        leaves = [c for c in self.tree.walk_commands() if isinstance(c, app_commands.Command)]
+        for command in leaves:
+            for option in command.extras.get("complete") or {}:
+                command.autocomplete(option)(self._completer(command.qualified_name, option))
+        self.router = Router.from_commands(
+            self.services.renderer,
+            leaves,
+            contexts=lambda command: command.binding.context,
+            buttons=[
+                (route, cog.context)
+                for cog in self.cogs.values()
+                if isinstance(cog, FeatureCog)
+                for route in cog.buttons
+            ],
+        )
+        self.services.catalog = command_catalog(self.tree)
+
+    def _completer(self, name: str, option: str) -> Any:
+        async def complete(
+            interaction: discord.Interaction, current: str
+        ) -> list[app_commands.Choice[str]]:
+            choices = await self.router.complete(name, option, caller_from(interaction), current)
+            return [app_commands.Choice(name=c.name, value=c.value) for c in choices]
+
+        return complete
 
     async def respond(
         self,
@@ -69,34 +111,32 @@ class CoachBot(commands.Bot):
         task.add_done_callback(self._in_flight.discard)
         await task
 
-    async def run_command(
-        self,
-        interaction: discord.Interaction,
-        name: str,
-        *,
-        likely_ephemeral: bool = False,
-        **options: Any,
-    ) -> None:
-        """What every slash-command callback does: convert the options, route, answer."""
+    async def answer(self, interaction: discord.Interaction) -> None:
+        """What every slash-command callback does: the options from the interaction, routed."""
+        command = interaction.command
+        assert isinstance(command, app_commands.Command)
+        values = {
+            p.name: getattr(interaction.namespace, p.display_name) for p in command.parameters
+        }
+        caller: Caller = caller_from(interaction)
         work = self.router.run(
-            name, caller_from(interaction), **command_options(interaction, options)
+            command.qualified_name, caller, **command_options(interaction, values)
         )
+        likely_ephemeral = bool(command.extras.get("ephemeral"))
         await self.respond(interaction, work, likely_ephemeral=likely_ephemeral)
 
-    async def complete(
-        self, interaction: discord.Interaction, name: str, option: str, current: str
-    ) -> list[discord.app_commands.Choice[str]]:
-        """What every autocomplete callback does."""
-        choices = await self.router.complete(name, option, caller_from(interaction), current)
-        return [discord.app_commands.Choice(name=c.name, value=c.value) for c in choices]
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Buttons: stateless, routed by custom_id, so they keep working after a restart."""
+        if interaction.type is not discord.InteractionType.component:
+            return
+        custom_id = str((interaction.data or {}).get("custom_id", ""))
+        if not self.router.owns(custom_id):
+            return
+        await self.respond(interaction, self.router.press(custom_id, caller_from(interaction)))
 
     async def setup_hook(self) -> None:
-        for extension in FEATURE_COGS:
-            await self.load_extension(extension)
-        self.services.catalog = command_catalog(self.tree)
+        await self.install()
         await self.sync_commands(force=self.force_sync)
-        if not self.force_sync:
-            self.reminder_dispatcher = start_dispatcher(self, self.services)
 
     async def sync_commands(self, *, force: bool = False) -> bool:
         """Sync only when the definitions changed: Discord rate-limits syncs hard."""
@@ -129,24 +169,22 @@ class CoachBot(commands.Bot):
         if self._in_flight:
             log.info("waiting for %d in-flight replies before closing", len(self._in_flight))
             await asyncio.wait(set(self._in_flight), timeout=SHUTDOWN_GRACE_SECONDS)
-        await stop_dispatcher(self.reminder_dispatcher, self.services)
-        self.reminder_dispatcher = None
         try:
-            await super().close()
+            await super().close()  # removes the cogs: each stops what it started
         finally:
             await self.services.close()
 
 
-def command_catalog(tree: discord.app_commands.CommandTree) -> tuple[CommandInfo, ...]:
+def command_catalog(tree: app_commands.CommandTree[Any]) -> tuple[CommandInfo, ...]:
     """Leaf commands with their qualified names, e.g. `reminder add`, for /about and help."""
     infos: list[CommandInfo] = []
     for command in sorted(tree.get_commands(), key=lambda c: c.name):
         admin = bool(
             getattr(command, "default_permissions", None) and command.default_permissions.value
         )
-        if isinstance(command, discord.app_commands.Group):
+        if isinstance(command, app_commands.Group):
             for sub in command.walk_commands():
-                if isinstance(sub, discord.app_commands.Command):
+                if isinstance(sub, app_commands.Command):
                     infos.append(CommandInfo(sub.qualified_name, sub.description, admin))
         else:
             infos.append(CommandInfo(command.name, command.description, admin))

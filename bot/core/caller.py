@@ -55,9 +55,11 @@ class NotInServer(UserError):
         super().__init__("errors/not_in_server.j2")
 
 
-def require_manage_guild(caller: Caller) -> None:
-    """Discord hides admin commands via default_member_permissions; this is the second lock."""
+def require_manage_guild(caller: Caller) -> int:
+    """The caller's server id, if they may manage it. Discord hides admin commands via
+    default_member_permissions; this is the second lock."""
     if caller.guild_id is None:
         raise NotInServer()
     if not caller.can_manage_guild:
         raise NeedsManageServer()
+    return caller.guild_id

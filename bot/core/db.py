@@ -37,7 +37,7 @@ class Migration:
 
 
 def bundled_migrations() -> list[Migration]:
-    """The numbered SQL files shipped in bot/storage/migrations, in order."""
+    """The numbered SQL files shipped in bot/core/migrations, in order."""
     found: list[Migration] = []
     for item in resources.files("bot.core.migrations").iterdir():
         match = _MIGRATION_NAME.match(item.name)
@@ -46,7 +46,7 @@ def bundled_migrations() -> list[Migration]:
     found.sort(key=lambda m: m.version)
     versions = [m.version for m in found]
     if len(set(versions)) != len(versions):
-        raise StorageError(f"duplicate migration numbers in bot/storage/migrations: {versions}")
+        raise StorageError(f"duplicate migration numbers in bot/core/migrations: {versions}")
     return found
 
 
@@ -124,14 +124,6 @@ class Database:
         cursor = await self._conn.execute(sql, params)
         try:
             return cursor.rowcount
-        finally:
-            await cursor.close()
-
-    async def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """Run an INSERT; returns the new row id."""
-        cursor = await self._conn.execute(sql, params)
-        try:
-            return int(cursor.lastrowid or 0)
         finally:
             await cursor.close()
 

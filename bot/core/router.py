@@ -1,77 +1,172 @@
-"""One entry point for every command, autocomplete and button, used by the cogs and the console.
+"""One entry point for every command, autocomplete and button, used by the bot and the console.
 
-The router turns expected problems (UserError) into friendly ephemeral replies and unexpected
-ones into a logged traceback plus a generic apology, so no handler can crash the bot.
+The command tree is the registry: each slash command names its handler in its decorator's
+`extras` (see `handled_by`), and `Router.from_commands` reads them from `tree.walk_commands()`.
+Buttons are `ButtonRoute`s a feature's cog declares. The router turns expected problems
+(UserError) into friendly ephemeral replies and unexpected ones into a logged traceback plus a
+generic apology, so no handler can crash the bot.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+import re
+import typing
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
+from bot.core import db as storage_db
 from bot.core.caller import Caller, UserError
-from bot.core.render import TemplateProblem
+from bot.core.render import Renderer, TemplateProblem
 from bot.core.replies import Choice, Reply
-from bot.core.services import Services
-from bot.storage import db as storage_db
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[..., Awaitable[Reply]]
-Completer = Callable[[Services, Caller, str], Awaitable[list[Choice]]]
-ButtonHandler = Callable[[Services, Caller, list[str]], Awaitable[Reply]]
+Completer = Callable[[Any, Caller, str], Awaitable[list[Choice]]]
+ButtonHandler = Callable[..., Awaitable[Reply]]
 
-CUSTOM_ID_PREFIX = "rc"  # every button we send: rc:<feature>:<args...>
+CUSTOM_ID_PREFIX = "rc"  # every button we send: rc:<prefix>:<args...>
+MAX_CHOICES = 25  # Discord shows at most this many autocomplete choices
 
 
-def custom_id(feature: str, *args: object) -> str:
-    return ":".join([CUSTOM_ID_PREFIX, feature, *(str(a) for a in args)])
+def handled_by(
+    handler: Handler, *, ephemeral: bool = False, complete: Mapping[str, Completer] | None = None
+) -> dict[str, Any]:
+    """The `extras` of a slash-command decorator: its handler, whether its reply is usually
+    private (so a slow answer is deferred the right way), and its options' autocompleters."""
+    return {"handler": handler, "ephemeral": ephemeral, "complete": dict(complete or {})}
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A slash command as the router sees it: the handler and the context it is called with."""
+
+    name: str
+    handler: Handler
+    context: Any
+    ephemeral: bool = False
+    completers: Mapping[str, Completer] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ButtonRoute:
+    """One kind of button: `rc:<prefix>:<args>`, where the args must match `pattern` whole.
+
+    The pattern's named groups become the handler's keyword arguments, converted to the type the
+    handler declares for them (int or str): custom_ids come from Discord clients, so nothing
+    reaches a handler that its pattern did not accept.
+    """
+
+    prefix: str
+    pattern: str
+    handler: ButtonHandler
+    _regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    _types: Mapping[str, type] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        regex = re.compile(self.pattern)
+        hints = typing.get_type_hints(self.handler)
+        types = {name: hints.get(name, str) for name in regex.groupindex}
+        if any(kind not in (int, str) for kind in types.values()):
+            raise TypeError(f"{self.handler.__qualname__}: button arguments are int or str")
+        object.__setattr__(self, "_regex", regex)
+        object.__setattr__(self, "_types", MappingProxyType(types))
+
+    def custom_id(self, *args: object) -> str:
+        """The custom_id of one such button; its args must pass the route's own pattern."""
+        tail = ":".join(str(a) for a in args)
+        if self.parse(tail) is None:
+            raise ValueError(f"{tail!r} does not match the {self.prefix!r} button pattern")
+        return ":".join(
+            [CUSTOM_ID_PREFIX, self.prefix, tail] if args else [CUSTOM_ID_PREFIX, self.prefix]
+        )
+
+    def parse(self, args: str) -> dict[str, Any] | None:
+        match = self._regex.fullmatch(args)
+        if match is None:
+            return None
+        return {
+            name: self._types[name](value)
+            for name, value in match.groupdict().items()
+            if value is not None
+        }
 
 
 class Router:
     def __init__(
         self,
-        services: Services,
-        commands: Mapping[str, Handler],
-        completers: Mapping[tuple[str, str], Completer],
-        buttons: Mapping[str, ButtonHandler],
+        renderer: Renderer,
+        commands: Mapping[str, Route],
+        buttons: Iterable[tuple[ButtonRoute, Any]] = (),
     ) -> None:
-        self.services = services
-        self.commands = commands
-        self.completers = completers
-        self.buttons = buttons
+        self.renderer = renderer
+        self.commands = MappingProxyType(dict(commands))
+        found: dict[str, list[tuple[ButtonRoute, Any]]] = {}
+        for route, context in buttons:
+            found.setdefault(route.prefix, []).append((route, context))
+        self.buttons = MappingProxyType(found)
+
+    @classmethod
+    def from_commands(
+        cls,
+        renderer: Renderer,
+        commands: Iterable[Any],
+        contexts: Callable[[Any], Any],
+        buttons: Iterable[tuple[ButtonRoute, Any]] = (),
+    ) -> Router:
+        """Routes for every leaf command that names a handler; `contexts(command)` gives the
+        object its handler is called with (its feature's context)."""
+        routes: dict[str, Route] = {}
+        for command in commands:
+            extras = getattr(command, "extras", None) or {}
+            if "handler" not in extras:
+                continue
+            routes[command.qualified_name] = Route(
+                command.qualified_name,
+                extras["handler"],
+                contexts(command),
+                bool(extras.get("ephemeral")),
+                MappingProxyType(dict(extras.get("complete") or {})),
+            )
+        return cls(renderer, routes, buttons)
 
     async def run(self, name: str, caller: Caller, **options: Any) -> Reply:
-        handler = self.commands.get(name)
-        if handler is None:
+        route = self.commands.get(name)
+        if route is None:
             return self.error("errors/unknown_command.j2", name=name)
-        return await self._guard(f"/{name}", caller, handler(self.services, caller, **options))
+        return await self._guard(
+            f"/{name}", caller, route.handler(route.context, caller, **options)
+        )
 
     async def complete(self, name: str, option: str, caller: Caller, text: str) -> list[Choice]:
-        completer = self.completers.get((name, option))
-        if completer is None:
+        route = self.commands.get(name)
+        completer = route.completers.get(option) if route is not None else None
+        if route is None or completer is None:
             return []
         try:
-            return (await completer(self.services, caller, text))[:25]
+            return (await completer(route.context, caller, text))[:MAX_CHOICES]
         except Exception:
             log.exception("autocomplete failed for /%s %s (user %s)", name, option, caller.user_id)
             return []
 
-    def owns(self, custom_id_value: str) -> bool:
-        return custom_id_value.startswith(CUSTOM_ID_PREFIX + ":")
+    def owns(self, custom_id: str) -> bool:
+        return custom_id.startswith(CUSTOM_ID_PREFIX + ":")
 
-    async def press(self, custom_id_value: str, caller: Caller) -> Reply:
-        parts = custom_id_value.split(":")
-        handler = self.buttons.get(parts[1]) if len(parts) > 1 else None
-        if handler is None:
-            return self.error("errors/stale_button.j2")
-        return await self._guard(
-            f"button {custom_id_value}", caller, handler(self.services, caller, parts[2:])
-        )
+    async def press(self, custom_id: str, caller: Caller) -> Reply:
+        _, _, rest = custom_id.partition(":")
+        prefix, _, args = rest.partition(":")
+        for route, context in self.buttons.get(prefix, ()):
+            parsed = route.parse(args)
+            if parsed is not None:
+                work = route.handler(context, caller, **parsed)
+                return await self._guard(f"button {custom_id}", caller, work)
+        return self.error("errors/stale_button.j2")
 
     def error(self, template: str, **context: Any) -> Reply:
-        return self.services.renderer.reply(template, ephemeral=True, **context)
+        return self.renderer.reply(template, ephemeral=True, **context)
 
     async def _guard(self, what: str, caller: Caller, work: Awaitable[Reply]) -> Reply:
         try:

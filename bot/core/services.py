@@ -1,4 +1,8 @@
-"""Everything a command needs, built once at start-up and passed in (no globals)."""
+"""What every feature needs, built once at start-up and passed in (no globals).
+
+Features hold their own state (repositories, caches, tasks) in a context object of their own
+built from these; `bot/app.py` wires them together.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.core.clock import Clock, SystemClock
-from bot.features.faq.cooldown import RepeatCooldown
-from bot.features.reminders.timezones import TimezoneIndex
-from bot.features.faq.store import KnowledgeStore
-from bot.features.reminders.ports import ReminderControl
+from bot.core.db import Database
+from bot.core.members import MemberData
+from bot.core.meta import MetaRepository
 from bot.core.render import Renderer
 from bot.core.settings import Settings
-from bot.core.db import Database
-from bot.features.reminders.guild_settings import GuildSettingsRepository
-from bot.core.meta import MetaRepository
-from bot.features.planner.repository import ProfileRepository
-from bot.features.reminders.repository import ReminderRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,18 +31,11 @@ class Services:
     settings: Settings
     db: Database
     renderer: Renderer
-    knowledge: KnowledgeStore
     clock: Clock
     started_at: datetime
     meta: MetaRepository
-    faq_cooldown: RepeatCooldown
-    reminders: ReminderRepository
-    guild_settings: GuildSettingsRepository
-    profiles: ProfileRepository
-    # Built once at start-up: every autocomplete keystroke reuses it.
-    timezones: TimezoneIndex
-    # Set by the bot once the reminder dispatcher runs (None in the console and the CLI).
-    reminder_control: ReminderControl | None = None
+    # Each feature that stores something about a member registers how to forget it.
+    members: MemberData
     # Filled once the command tree is built; read by /about and the console's help.
     catalog: tuple[CommandInfo, ...] = field(default=())
 
@@ -52,28 +43,35 @@ class Services:
         await self.db.close()
 
 
-def load_static(settings: Settings) -> tuple[Renderer, KnowledgeStore]:
-    """The parts that need no database: cheap, and what `coach check` validates."""
-    renderer = Renderer(settings.templates_dir)
-    knowledge = KnowledgeStore.load(settings.knowledge_dir, settings.resolved_sources_dir)
-    return renderer, knowledge
-
-
 async def open_services(settings: Settings, clock: Clock | None = None) -> Services:
-    renderer, knowledge = load_static(settings)
+    renderer = Renderer(settings.templates_dir)
     clock = clock or SystemClock()
     db = await Database.open(settings.database_path)
     return Services(
         settings=settings,
         db=db,
         renderer=renderer,
-        knowledge=knowledge,
         clock=clock,
         started_at=clock.now(),
         meta=MetaRepository(db),
-        faq_cooldown=RepeatCooldown(clock),
-        reminders=ReminderRepository(db),
-        guild_settings=GuildSettingsRepository(db),
-        profiles=ProfileRepository(db),
-        timezones=TimezoneIndex(),
+        members=MemberData(db),
     )
+
+
+@dataclass(frozen=True)
+class FeatureContext:
+    """The base of each feature's context: what its handlers are called with."""
+
+    services: Services
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    @property
+    def renderer(self) -> Renderer:
+        return self.services.renderer
+
+    @property
+    def clock(self) -> Clock:
+        return self.services.clock

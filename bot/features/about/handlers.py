@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot import __version__
 from bot.core.caller import Caller
 from bot.core.replies import Reply
-from bot.core.services import Services
+from bot.core.services import FeatureContext
+from bot.features.faq import KnowledgeStore
 
 
-async def about(svc: Services, caller: Caller) -> Reply:
-    return svc.renderer.reply(
-        "about.j2",
+@dataclass(frozen=True)
+class AboutContext(FeatureContext):
+    knowledge: KnowledgeStore
+
+
+async def about(ctx: AboutContext, caller: Caller) -> Reply:
+    return ctx.renderer.reply(
+        "about/about.j2",
         version=__version__,
-        uptime_seconds=(svc.clock.now() - svc.started_at).total_seconds(),
-        commands=svc.catalog,
-        articles=list(svc.knowledge.kb.articles.values()),
-        entry_count=len(svc.knowledge.kb),
+        uptime_seconds=(ctx.clock.now() - ctx.services.started_at).total_seconds(),
+        commands=ctx.services.catalog,
+        articles=list(ctx.knowledge.kb.articles.values()),
+        entry_count=len(ctx.knowledge.kb),
     )

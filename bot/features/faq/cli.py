@@ -8,14 +8,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli.main import CliError
-from bot.features.faq.handlers import reply_for
+from bot.core.commandline import CliError
+from bot.core.render import Renderer
+from bot.core.settings import load_settings
 from bot.core.terminal import reply_text
+from bot.features.faq.handlers import reply_for
 from bot.features.faq.knowledge import KnowledgeBase
 from bot.features.faq.matching import Matcher
-from bot.core.render import Renderer
-from bot.core.services import load_static
-from bot.core.settings import load_settings
+from bot.features.faq.store import KnowledgeStore
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -35,7 +35,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if (args.question is None) == (args.batch is None):
         raise CliError("coach ask: give either a QUESTION or --batch FILE (not both)")
     settings = load_settings()
-    renderer, store = load_static(settings)
+    renderer = Renderer(settings.templates_dir)
+    store = KnowledgeStore.load(settings.knowledge_dir, settings.resolved_sources_dir)
     kb, matcher = store.kb, store.matcher
     questions = [args.question] if args.batch is None else _read_batch(args.batch)
     out = sys.stdout

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from bot.core.caller import Caller, UserError, require_manage_guild
-from bot.core.router import custom_id
-from bot.features.faq.knowledge import Entry, KnowledgeBase
-from bot.features.faq.matching import Match
 from bot.core.render import Renderer
 from bot.core.replies import Button, ButtonStyle, Choice, Reply
-from bot.core.services import Services
+from bot.core.router import ButtonRoute
+from bot.core.services import FeatureContext
+from bot.features.faq.cooldown import RepeatCooldown
+from bot.features.faq.knowledge import Entry, KnowledgeBase
+from bot.features.faq.matching import Match
+from bot.features.faq.store import KnowledgeStore
 
 RELATED_BUTTONS = 3
 TOPICS_PER_PAGE = 4
+
+
+@dataclass(frozen=True)
+class FaqContext(FeatureContext):
+    knowledge: KnowledgeStore
+    cooldown: RepeatCooldown
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +55,7 @@ def answer_reply(
     repeated: bool = False,
 ) -> Reply:
     related = related_of(kb, entry)
-    buttons = [
-        Button(custom_id("faq", e.id), e.title, ButtonStyle.SECONDARY)
-        for e in related[:RELATED_BUTTONS]
-    ]
+    buttons = [entry_button(e, ButtonStyle.SECONDARY) for e in related[:RELATED_BUTTONS]]
     return renderer.reply(
         "faq/answer.j2",
         ephemeral=ephemeral,
@@ -69,7 +73,7 @@ def no_answer_reply(renderer: Renderer, kb: KnowledgeBase, question: str, match:
     return renderer.reply(
         "faq/no_answer.j2",
         ephemeral=True,
-        buttons=[Button(custom_id("faq", e.id), e.title) for e in suggestions],
+        buttons=[entry_button(e) for e in suggestions],
         question=question,
         suggestions=[(e, kb.topic(e.topic)) for e in suggestions],
     )
@@ -82,31 +86,31 @@ def reply_for(renderer: Renderer, kb: KnowledgeBase, question: str, match: Match
     return answer_reply(renderer, kb, match.entry, ephemeral=False)
 
 
-async def faq(svc: Services, caller: Caller, question: str) -> Reply:
-    kb, matcher = svc.knowledge.kb, svc.knowledge.matcher
+async def faq(ctx: FaqContext, caller: Caller, question: str) -> Reply:
+    kb, matcher = ctx.knowledge.kb, ctx.knowledge.matcher
     if not question.strip():
         raise UserError("faq/empty_question.j2")
     match = matcher.match(question)
     if match.entry is None:
-        return no_answer_reply(svc.renderer, kb, question, match)
+        return no_answer_reply(ctx.renderer, kb, question, match)
     entry = match.entry
-    if svc.faq_cooldown.recently_posted(caller.channel_id, entry.id):
-        return answer_reply(svc.renderer, kb, entry, ephemeral=True, repeated=True)
-    svc.faq_cooldown.record(caller.channel_id, entry.id)
-    return answer_reply(svc.renderer, kb, entry, ephemeral=False)
+    if ctx.cooldown.recently_posted(caller.channel_id, entry.id):
+        return answer_reply(ctx.renderer, kb, entry, ephemeral=True, repeated=True)
+    ctx.cooldown.record(caller.channel_id, entry.id)
+    return answer_reply(ctx.renderer, kb, entry, ephemeral=False)
 
 
-async def complete_question(svc: Services, caller: Caller, text: str) -> list[Choice]:
-    return [Choice(c.name, c.value) for c in svc.knowledge.matcher.autocomplete(text, 25)]
+async def complete_question(ctx: FaqContext, caller: Caller, text: str) -> list[Choice]:
+    return [Choice(c.name, c.value) for c in ctx.knowledge.matcher.autocomplete(text, 25)]
 
 
-async def press_entry(svc: Services, caller: Caller, args: list[str]) -> Reply:
+async def press_entry(ctx: FaqContext, caller: Caller, entry_id: str) -> Reply:
     """A related-entry or suggestion button: that answer, just for the presser."""
-    kb = svc.knowledge.kb
-    entry = kb.get(args[0]) if args else None
+    kb = ctx.knowledge.kb
+    entry = kb.get(entry_id)
     if entry is None:
         raise UserError("faq/entry_gone.j2")
-    return answer_reply(svc.renderer, kb, entry, ephemeral=True)
+    return answer_reply(ctx.renderer, kb, entry, ephemeral=True)
 
 
 def topics_pages(kb: KnowledgeBase) -> list[list[tuple[object, list[Entry]]]]:
@@ -114,16 +118,16 @@ def topics_pages(kb: KnowledgeBase) -> list[list[tuple[object, list[Entry]]]]:
     return [grouped[i : i + TOPICS_PER_PAGE] for i in range(0, len(grouped), TOPICS_PER_PAGE)]
 
 
-def topics_reply(svc: Services, page: int, *, edit: bool) -> Reply:
-    pages = topics_pages(svc.knowledge.kb)
+def topics_reply(ctx: FaqContext, page: int, *, edit: bool) -> Reply:
+    pages = topics_pages(ctx.knowledge.kb)
     page = min(max(page, 0), max(len(pages) - 1, 0))
     buttons = []
     if len(pages) > 1:
         buttons = [
-            Button(custom_id("topics", page - 1), "◀ Previous", disabled=page == 0),
-            Button(custom_id("topics", page + 1), "Next ▶", disabled=page >= len(pages) - 1),
+            Button(TOPICS_PAGE.custom_id(page - 1), "◀ Previous", disabled=page == 0),
+            Button(TOPICS_PAGE.custom_id(page + 1), "Next ▶", disabled=page >= len(pages) - 1),
         ]
-    return svc.renderer.reply(
+    return ctx.renderer.reply(
         "faq/topics.j2",
         ephemeral=True,
         edit_original=edit,
@@ -131,23 +135,33 @@ def topics_reply(svc: Services, page: int, *, edit: bool) -> Reply:
         groups=pages[page] if pages else [],
         page=page + 1,
         pages=len(pages),
-        entry_count=len(svc.knowledge.kb),
+        entry_count=len(ctx.knowledge.kb),
     )
 
 
-async def topics(svc: Services, caller: Caller) -> Reply:
-    return topics_reply(svc, 0, edit=False)
+async def topics(ctx: FaqContext, caller: Caller) -> Reply:
+    return topics_reply(ctx, 0, edit=False)
 
 
-async def press_topics(svc: Services, caller: Caller, args: list[str]) -> Reply:
-    # custom_ids arrive from Discord clients: accept only a short ASCII page number.
-    page = int(args[0]) if args and re.fullmatch(r"-?[0-9]{1,3}", args[0]) else 0
-    return topics_reply(svc, page, edit=True)
+async def press_topics(ctx: FaqContext, caller: Caller, page: int = 0) -> Reply:
+    """A page turn of /topics; an unreadable page number shows the first page."""
+    return topics_reply(ctx, page, edit=True)
 
 
-async def kb_reload(svc: Services, caller: Caller) -> Reply:
+async def kb_reload(ctx: FaqContext, caller: Caller) -> Reply:
     require_manage_guild(caller)
-    problems = svc.knowledge.reload()
-    return svc.renderer.reply(
-        "faq/reload.j2", ephemeral=True, problems=problems, entry_count=len(svc.knowledge.kb)
+    problems = ctx.knowledge.reload()
+    return ctx.renderer.reply(
+        "faq/reload.j2", ephemeral=True, problems=problems, entry_count=len(ctx.knowledge.kb)
     )
+
+
+def entry_button(entry: Entry, style: ButtonStyle = ButtonStyle.SECONDARY) -> Button:
+    """A button that shows `entry`'s answer to whoever presses it (used by other features too)."""
+    return Button(ENTRY.custom_id(entry.id), entry.title, style)
+
+
+# Entry ids are slugs (see loader.py); a page number is short and ASCII. custom_ids arrive from
+# Discord clients, so the patterns are the whole validation.
+ENTRY = ButtonRoute("faq", r"(?P<entry_id>[a-z0-9-]{1,90})", press_entry)
+TOPICS_PAGE = ButtonRoute("topics", r"(?P<page>-?[0-9]{1,3})|.*", press_topics)

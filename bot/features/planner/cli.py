@@ -6,12 +6,13 @@ import argparse
 import json
 import sys
 
-from bot.cli.main import CliError
-from bot.features.planner.handlers import LABELS, LAST_WEEK, profile_view
-from bot.features.planner.planner import plan_week
-from bot.features.planner.profile import Profile, ProfileError
+from bot.core.commandline import CliError
 from bot.core.render import Renderer
 from bot.core.settings import load_settings
+from bot.features.planner.calendar import LAST_WEEK
+from bot.features.planner.planner import plan_week
+from bot.features.planner.profile import Profile, ProfileError
+from bot.features.planner.views import LABELS, profile_view
 
 
 def _values(option: str) -> str:
@@ -43,7 +44,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     renderer = Renderer(load_settings().templates_dir)
 
     def bad(option: str, **context: object) -> CliError:
-        return CliError(renderer.text("plan/cli_error.j2", option=option, **context))
+        return CliError(renderer.text("planner/plan/cli_error.j2", option=option, **context))
 
     try:
         profile = Profile.from_values(
@@ -65,6 +66,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(json.dumps(plan.to_dict(), ensure_ascii=False) + "\n")
     else:
-        text = renderer.text("plan/cli.j2", plan=plan.to_dict(), profile=profile_view(profile))
+        text = renderer.text(
+            "planner/plan/cli.j2", plan=plan.to_dict(), profile=profile_view(profile)
+        )
         sys.stdout.write(text + "\n")
     return 0

@@ -1,31 +1,32 @@
-"""/profile set|show|delete for Discord: thin adapters over bot.features.planner.handlers."""
+"""/profile set|show|delete and /plan for Discord."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import discord
 from discord import app_commands
-from discord.ext import commands
 
-from bot.features.planner.handlers import LABELS
+from bot.core.cog import FeatureCog
+from bot.core.router import handled_by
+from bot.features.planner import handlers
+from bot.features.planner.calendar import LAST_WEEK
 from bot.features.planner.profile import MAX_DAYS, MIN_DAYS
-
-if TYPE_CHECKING:
-    from bot.core.bot import CoachBot
+from bot.features.planner.views import LABELS
 
 
 def _choices(option: str) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=label, value=value) for value, label in LABELS[option]]
 
 
-class Profiles(commands.Cog):
+class PlannerCog(FeatureCog):
+    buttons = (handlers.PLAN_PAGE, handlers.MY_WEEK, handlers.DELETE)
+
     profile = app_commands.Group(name="profile", description="Your training profile, used by /plan")
 
-    def __init__(self, bot: CoachBot) -> None:
-        self.bot = bot
-
-    @profile.command(name="set", description="Tell me about your running so /plan fits you")
+    @profile.command(
+        name="set",
+        description="Tell me about your running so /plan fits you",
+        extras=handled_by(handlers.profile_set, ephemeral=True),
+    )
     @app_commands.describe(
         level="Your running experience",
         goal="What you want from hills, sprints and strength work",
@@ -43,7 +44,7 @@ class Profiles(commands.Cog):
         age=_choices("age"),
         units=_choices("units"),
     )
-    async def set_(
+    async def profile_set(
         self,
         interaction: discord.Interaction,
         level: str,
@@ -55,28 +56,33 @@ class Profiles(commands.Cog):
         returning: bool | None = None,
         units: str | None = None,
     ) -> None:
-        await self.bot.run_command(
-            interaction,
-            "profile set",
-            likely_ephemeral=True,
-            level=level,
-            goal=goal,
-            hills=hills,
-            days=days,
-            lifts=lifts,
-            age=age,
-            returning=returning,
-            units=units,
-        )
+        await self.answer(interaction)
 
-    @profile.command(name="show", description="See your training profile")
-    async def show(self, interaction: discord.Interaction) -> None:
-        await self.bot.run_command(interaction, "profile show", likely_ephemeral=True)
+    @profile.command(
+        name="show",
+        description="See your training profile",
+        extras=handled_by(handlers.profile_show, ephemeral=True),
+    )
+    async def profile_show(self, interaction: discord.Interaction) -> None:
+        await self.answer(interaction)
 
-    @profile.command(name="delete", description="Delete everything I store about you")
-    async def delete(self, interaction: discord.Interaction) -> None:
-        await self.bot.run_command(interaction, "profile delete", likely_ephemeral=True)
+    @profile.command(
+        name="delete",
+        description="Delete everything I store about you",
+        extras=handled_by(handlers.profile_delete, ephemeral=True),
+    )
+    async def profile_delete(self, interaction: discord.Interaction) -> None:
+        await self.answer(interaction)
 
-
-async def setup(bot: CoachBot) -> None:
-    await bot.add_cog(Profiles(bot))
+    @app_commands.command(
+        name="plan",
+        description="Your hill, sprint and strength week",
+        extras=handled_by(handlers.plan, ephemeral=True),
+    )
+    @app_commands.describe(week=f"Which week of your plan (1 to {LAST_WEEK}; default: this week)")
+    async def plan(
+        self,
+        interaction: discord.Interaction,
+        week: app_commands.Range[int, 1, LAST_WEEK] | None = None,
+    ) -> None:
+        await self.answer(interaction)

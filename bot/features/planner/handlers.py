@@ -1,109 +1,63 @@
-"""/profile set|show|delete: who a member is as a runner, the planner's input (all ephemeral)."""
+"""/profile set|show|delete and /plan [week], with their buttons (all replies ephemeral).
+
+A profile is who a member is as a runner; /plan turns it into the week's sessions, and "Why?"
+explains each session from the knowledge base.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date, timedelta
-from types import MappingProxyType
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.caller import Caller, UserError
-from bot.core.router import custom_id
-from bot.features.planner.profile import AgeBand, Goal, Hills, Level, Profile, ProfileError, Units
 from bot.core.replies import Button, ButtonStyle, Reply
-from bot.core.services import Services
-from bot.features.planner.repository import StoredProfile
+from bot.core.router import ButtonRoute
+from bot.core.services import FeatureContext
+from bot.features.faq import KnowledgeStore, entry_button
+from bot.features.planner.calendar import current_week, last_week, week_one_start
+from bot.features.planner.planner import plan_week
+from bot.features.planner.profile import Profile, ProfileError
+from bot.features.planner.repository import ProfileRepository, StoredProfile
+from bot.features.planner.views import LABELS, note_groups, profile_view, why_view
 
-# The choices members pick from, as (value, label). Values are the contract (CLI flags, storage);
-# labels are what Discord shows, and /profile show repeats them.
-LABELS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
-    {
-        "level": (
-            (Level.NEW.value, "New to running or untrained"),
-            (Level.REGULAR.value, "I run regularly"),
-            (Level.TRAINED.value, "A good endurance base"),
-        ),
-        "goal": (
-            (Goal.MUSCLE.value, "Build leg muscle and power"),
-            (Goal.ENDURANCE.value, "A stronger, more durable runner"),
-            (Goal.BOTH.value, "Both: muscle and endurance"),
-        ),
-        "hills": (
-            (Hills.STEEP.value, "A steep hill nearby"),
-            (Hills.GENTLE.value, "A gentle hill"),
-            (Hills.STAIRS.value, "Stairs or stadium steps"),
-            (Hills.TREADMILL.value, "A treadmill"),
-            (Hills.FLAT.value, "None of these (flat ground only)"),
-        ),
-        "age": (
-            (AgeBand.UNDER_40.value, "Under 40"),
-            (AgeBand.AGE_40_59.value, "40-59"),
-            (AgeBand.AGE_60_PLUS.value, "60+"),
-        ),
-        "units": (
-            (Units.KM.value, "Kilometres (km)"),
-            (Units.MI.value, "Miles (mi)"),
-        ),
-    }
-)
 # Options /profile set may leave out; on an update they keep the saved value, so re-running the
 # command to change `days` never silently drops an age band (and with it the 60+ hard-day cap).
 KEEPABLE = ("lifts", "age", "returning", "units")
-# /plan's week option and navigation range (a member past week 52 keeps their real week).
-LAST_WEEK = 52
+# Entry buttons under "Why?": the first few distinct entries (the list above names them all).
+WHY_BUTTONS = 10
 
 
-def label_of(option: str, value: object) -> str:
-    return dict(LABELS[option]).get(str(value), str(value))
-
-
-def profile_view(profile: Profile) -> dict[str, Any]:
-    """The profile as templates show it: each option's value and human label."""
-    return {
-        "level": label_of("level", profile.level),
-        "goal": label_of("goal", profile.goal),
-        "hills": label_of("hills", profile.hills),
-        "days": profile.days,
-        "lifts": profile.lifts,
-        "age": label_of("age", profile.age) if profile.age is not None else None,
-        "returning": profile.returning,
-        "units": profile.units.value,
-    }
+@dataclass(frozen=True)
+class PlannerContext(FeatureContext):
+    knowledge: KnowledgeStore
+    profiles: ProfileRepository
+    # The server's timezone (None: not set), which decides when a member's week turns over.
+    server_timezone: Callable[[int], Awaitable[str | None]]
 
 
 # --- the member's calendar ----------------------------------------------------------------------
-async def local_today(svc: Services, caller: Caller) -> date:
+async def local_today(ctx: PlannerContext, caller: Caller) -> date:
     """Today in the server's timezone (the default one in DMs): weeks turn over at local
     midnight on Monday, not UTC's."""
     tz = None
     if caller.guild_id is not None:
-        tz = (await svc.guild_settings.get(caller.guild_id)).timezone
-    return svc.clock.now().astimezone(ZoneInfo(tz or svc.settings.default_timezone)).date()
+        tz = await ctx.server_timezone(caller.guild_id)
+    return ctx.clock.now().astimezone(ZoneInfo(tz or ctx.settings.default_timezone)).date()
 
 
-def week_one_start(today: date) -> date:
-    """The Monday a new member's week 1 begins: this week's, or next week's when they sign up
-    Friday to Sunday, so week 1 is a whole week rather than a weekend."""
-    monday = today - timedelta(days=today.weekday())
-    return monday if today.weekday() <= 3 else monday + timedelta(days=7)
-
-
-def current_week(started_on: date, today: date) -> int:
-    """The member's training week today (1 until week 1 begins)."""
-    return max(1, (today - started_on).days // 7 + 1)
-
-
-def missing_reply(svc: Services, *, edit_original: bool = False) -> Reply:
+def missing_reply(ctx: PlannerContext, *, edit_original: bool = False) -> Reply:
     """No profile yet: one command away from a plan, with an example."""
-    return svc.renderer.reply(
-        "profile/missing.j2", ephemeral=True, edit_original=edit_original, labels=LABELS
+    return ctx.renderer.reply(
+        "planner/profile/missing.j2", ephemeral=True, edit_original=edit_original, labels=LABELS
     )
 
 
-# --- handlers -----------------------------------------------------------------------------------
-async def set_profile(
-    svc: Services,
+# --- /profile -----------------------------------------------------------------------------------
+async def profile_set(
+    ctx: PlannerContext,
     caller: Caller,
     level: str,
     goal: str,
@@ -114,7 +68,7 @@ async def set_profile(
     returning: bool | None = None,
     units: str | None = None,
 ) -> Reply:
-    existing = await svc.profiles.get(caller.user_id)
+    existing = await ctx.profiles.get(caller.user_id)
     values: dict[str, Any] = {
         "level": level,
         "goal": goal,
@@ -134,29 +88,29 @@ async def set_profile(
     try:
         profile = Profile.from_values(**values)
     except ProfileError as exc:
-        raise UserError("profile/error.j2", field=exc.field, message=exc.message) from None
-    today = await local_today(svc, caller)
+        raise UserError("planner/profile/error.j2", field=exc.field, message=exc.message) from None
+    today = await local_today(ctx, caller)
     # Back from a break: the easing-in weeks only make sense at the start of a plan.
     restart = existing is not None and profile.returning and not existing.profile.returning
-    stored = await svc.profiles.save(
+    stored = await ctx.profiles.save(
         caller.user_id,
         profile,
-        now=svc.clock.now(),
+        now=ctx.clock.now(),
         started_on=week_one_start(today),
         restart=restart,
     )
-    return _card(svc, stored, today, created=existing is None, kept=kept, restarted=restart)
+    return _card(ctx, stored, today, created=existing is None, kept=kept, restarted=restart)
 
 
-async def show(svc: Services, caller: Caller) -> Reply:
-    stored = await svc.profiles.get(caller.user_id)
+async def profile_show(ctx: PlannerContext, caller: Caller) -> Reply:
+    stored = await ctx.profiles.get(caller.user_id)
     if stored is None:
-        return missing_reply(svc)
-    return _card(svc, stored, await local_today(svc, caller))
+        return missing_reply(ctx)
+    return _card(ctx, stored, await local_today(ctx, caller))
 
 
 def _card(
-    svc: Services,
+    ctx: PlannerContext,
     stored: StoredProfile,
     today: date,
     *,
@@ -164,8 +118,8 @@ def _card(
     kept: list[str] | None = None,
     restarted: bool = False,
 ) -> Reply:
-    return svc.renderer.reply(
-        "profile/card.j2",
+    return ctx.renderer.reply(
+        "planner/profile/card.j2",
         ephemeral=True,
         # None: /profile show; True/False: just created/updated by /profile set.
         saved=created,
@@ -178,32 +132,115 @@ def _card(
     )
 
 
-async def delete(svc: Services, caller: Caller) -> Reply:
-    if await svc.profiles.get(caller.user_id) is None:
-        return svc.renderer.reply("profile/deleted.j2", ephemeral=True, outcome="nothing")
-    # The member's id rides in the custom_id so only they can confirm (see press_profile).
+async def profile_delete(ctx: PlannerContext, caller: Caller) -> Reply:
+    if await ctx.profiles.get(caller.user_id) is None:
+        return ctx.renderer.reply("planner/profile/deleted.j2", ephemeral=True, outcome="nothing")
+    # The member's id rides in the custom_id so only they can confirm (see press_delete).
     buttons = (
-        Button(
-            custom_id("profile", "delete", "yes", caller.user_id),
-            "Delete my data",
-            ButtonStyle.DANGER,
-        ),
-        Button(custom_id("profile", "delete", "no", caller.user_id), "Keep it"),
-    )
-    return svc.renderer.reply("profile/delete_confirm.j2", ephemeral=True, buttons=buttons)
+        Button(DELETE.custom_id("delete", "yes", caller.user_id), "Delete my data",
+               ButtonStyle.DANGER),
+        Button(DELETE.custom_id("delete", "no", caller.user_id), "Keep it"),
+    )  # fmt: skip
+    return ctx.renderer.reply("planner/profile/delete_confirm.j2", ephemeral=True, buttons=buttons)
 
 
-async def press_profile(svc: Services, caller: Caller, args: list[str]) -> Reply:
-    """The confirm/cancel buttons under /profile delete: rc:profile:delete:<yes|no>:<user id>."""
-    if len(args) != 3 or args[0] != "delete" or args[1] not in ("yes", "no"):
-        raise UserError("errors/stale_button.j2")
-    # isascii too: str.isdigit() accepts "²", which int() refuses.
-    if not (args[2].isascii() and args[2].isdigit()) or int(args[2]) != caller.user_id:
-        raise UserError("profile/not_yours.j2")
-    if args[1] == "no":
+async def press_delete(ctx: PlannerContext, caller: Caller, answer: str, user_id: str) -> Reply:
+    """The confirm/cancel buttons under /profile delete: only the member who asked may press."""
+    if user_id != str(caller.user_id):
+        raise UserError("planner/profile/not_yours.j2")
+    if answer == "no":
         outcome = "kept"
     else:
-        outcome = "deleted" if await svc.profiles.delete(caller.user_id) else "nothing"
-    return svc.renderer.reply(
-        "profile/deleted.j2", ephemeral=True, edit_original=True, outcome=outcome
+        # Every feature forgets the member (profile, and their link to club data they created).
+        outcome = "deleted" if await ctx.services.members.forget(caller.user_id) else "nothing"
+    return ctx.renderer.reply(
+        "planner/profile/deleted.j2", ephemeral=True, edit_original=True, outcome=outcome
     )
+
+
+# --- /plan --------------------------------------------------------------------------------------
+def week_reply(
+    ctx: PlannerContext, stored: StoredProfile, week: int, current: int, *, edit: bool
+) -> Reply:
+    plan = plan_week(stored.profile, week)
+    buttons = (
+        Button(PLAN_PAGE.custom_id("week", week - 1), "◀ Previous week", disabled=week <= 1),
+        Button(PLAN_PAGE.custom_id("week", week + 1), "Next week ▶",
+               disabled=week >= last_week(current)),
+        Button(PLAN_PAGE.custom_id("why", week), "Why?", ButtonStyle.PRIMARY),
+    )  # fmt: skip
+    return ctx.renderer.reply(
+        "planner/plan/week.j2",
+        ephemeral=True,
+        edit_original=edit,
+        buttons=buttons,
+        plan=plan.to_dict(),
+        hard_count=sum(1 for s in plan.sessions if s.hard),
+        note_groups=note_groups(list(plan.notes)),
+        current_week=current,
+        profile=profile_view(stored.profile),
+    )
+
+
+async def _stored(ctx: PlannerContext, caller: Caller) -> tuple[StoredProfile, int] | None:
+    stored = await ctx.profiles.get(caller.user_id)
+    if stored is None:
+        return None
+    return stored, current_week(stored.started_on, await local_today(ctx, caller))
+
+
+def _check_week(week: int, current: int) -> None:
+    if not 1 <= week <= last_week(current):
+        raise UserError("planner/plan/bad_week.j2", low=1, high=last_week(current), week=week)
+
+
+async def plan(ctx: PlannerContext, caller: Caller, week: int | None = None) -> Reply:
+    found = await _stored(ctx, caller)
+    if found is None:
+        return missing_reply(ctx)
+    stored, current = found
+    week = current if week is None else week
+    _check_week(week, current)
+    return week_reply(ctx, stored, week, current, edit=False)
+
+
+def why_reply(ctx: PlannerContext, stored: StoredProfile, week: int) -> Reply:
+    plan = plan_week(stored.profile, week)
+    sessions, entries = why_view(ctx.knowledge.kb, plan)
+    buttons = [entry_button(e) for e in entries[:WHY_BUTTONS]]
+    return ctx.renderer.reply(
+        "planner/plan/why.j2", ephemeral=True, buttons=buttons, week=week, sessions=sessions
+    )
+
+
+async def press_plan_page(ctx: PlannerContext, caller: Caller, action: str, week: int) -> Reply:
+    """rc:plan:week:<n> turns the page in place; rc:plan:why:<n> explains it in a new message."""
+    found = await _stored(ctx, caller)
+    if found is None:  # never set up, or deleted since the message was sent
+        return missing_reply(ctx, edit_original=action == "week")
+    stored, current = found
+    _check_week(week, current)
+    if action == "why":
+        return why_reply(ctx, stored, week)
+    return week_reply(ctx, stored, week, current, edit=True)
+
+
+async def press_my_week(ctx: PlannerContext, caller: Caller) -> Reply:
+    """rc:plan:show, the reminder post's "My version": the presser's own week, just for them."""
+    found = await _stored(ctx, caller)
+    if found is None:
+        return missing_reply(ctx)
+    stored, current = found
+    return week_reply(ctx, stored, current, current, edit=False)
+
+
+def my_week_button() -> Button:
+    """The button other features put under a post: whoever presses it sees their own week."""
+    return Button(MY_WEEK.custom_id("show"), "My version", ButtonStyle.PRIMARY)
+
+
+# custom_ids arrive from Discord clients: ASCII digits only ("²".isdigit() is True), few enough
+# for an int; the patterns are the whole validation.
+PLAN_PAGE = ButtonRoute("plan", r"(?P<action>week|why):(?P<week>[0-9]{1,6})", press_plan_page)
+MY_WEEK = ButtonRoute("plan", r"show", press_my_week)
+DELETE = ButtonRoute("profile", r"delete:(?P<answer>yes|no):(?P<user_id>[^:]*)", press_delete)

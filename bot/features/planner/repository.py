@@ -1,24 +1,17 @@
-"""Members' training profiles: one row per Discord user, and forgetting a member entirely."""
+"""Members' training profiles: one row per Discord user, and forgetting a member's profile."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
-from bot.features.planner.profile import Profile
 from bot.core.db import Database
+from bot.core.isotime import from_iso, to_iso
+from bot.features.planner.profile import Profile
 
 _COLUMNS = (
     "user_id, level, goal, hills, days, lifts, age, is_returning, units, started_on, created_at,"
     " updated_at"
-)
-
-# Everything stored about one member, removed together by `delete` (/profile delete). A feature
-# that adds a per-member table must add its DELETE here, keyed by the Discord user id. Club data
-# a member created (a reminder) stays the club's, but loses the link to who created it (0).
-FORGET_MEMBER_SQL: tuple[str, ...] = (
-    "DELETE FROM profiles WHERE user_id = ?",
-    "UPDATE reminders SET created_by = 0 WHERE created_by = ?",
 )
 
 
@@ -29,16 +22,6 @@ class StoredProfile:
     started_on: date  # the Monday the member's week 1 begins
     created_at: datetime
     updated_at: datetime
-
-
-def _iso(instant: datetime) -> str:
-    if instant.tzinfo is None:
-        raise ValueError(f"naive datetime {instant!r}")
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _instant(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
 class ProfileRepository:
@@ -64,8 +47,8 @@ class ProfileRepository:
                 units=row["units"],
             ),
             started_on=date.fromisoformat(row["started_on"]),
-            created_at=_instant(row["created_at"]),
-            updated_at=_instant(row["updated_at"]),
+            created_at=from_iso(row["created_at"]),
+            updated_at=from_iso(row["updated_at"]),
         )
 
     async def save(
@@ -97,8 +80,8 @@ class ProfileRepository:
                 int(profile.returning),
                 profile.units.value,
                 started_on.isoformat(),
-                _iso(now),
-                _iso(now),
+                to_iso(now),
+                to_iso(now),
                 int(restart),
             ),
         )
@@ -106,11 +89,7 @@ class ProfileRepository:
         assert stored is not None  # just written on this connection
         return stored
 
-    async def delete(self, user_id: int) -> bool:
-        """Remove everything stored about the member (see FORGET_MEMBER_SQL); True if there was
-        anything to remove (the profile, or a link to them on club data)."""
-        removed = 0
-        async with self._db.transaction():
-            for sql in FORGET_MEMBER_SQL:
-                removed += await self._db.execute(sql, (user_id,))
-        return removed > 0
+    async def forget_member(self, user_id: int) -> int:
+        """Remove the member's profile (registered with the core's MemberData: /profile
+        delete runs it with every other feature's, in one transaction)."""
+        return await self._db.execute("DELETE FROM profiles WHERE user_id = ?", (user_id,))

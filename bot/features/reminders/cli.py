@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot.cli.main import CliError
 from bot.core.clock import Clock, SystemClock
-from bot.features.reminders.schedule import ScheduleError, WeeklySchedule, parse_date
+from bot.core.commandline import CliError
 from bot.core.render import Renderer
 from bot.core.settings import load_settings
+from bot.features.reminders.schedule import ScheduleError, WeeklySchedule, parse_date
 
 MAX_COUNT = 520  # ten years of weeks
 

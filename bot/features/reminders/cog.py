@@ -1,17 +1,16 @@
-"""/reminder and /settings for Discord: thin adapters over bot.features.reminders.handlers."""
+"""/reminder and /settings for Discord, and the reminder dispatcher's lifecycle."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.features.reminders.handlers import MESSAGE_MAX, bot_removed, weekday_choices
-
-if TYPE_CHECKING:
-    from bot.core.bot import CoachBot
+from bot.core.cog import FeatureCog
+from bot.core.router import Completer, Handler, handled_by
+from bot.features.reminders import handlers, settings_handlers
+from bot.features.reminders.handlers import MESSAGE_MAX, RemindersContext, weekday_choices
+from bot.features.reminders.sender import DiscordSender
 
 ADMIN = discord.Permissions(manage_guild=True)
 WEEKDAYS = [app_commands.Choice(name=label, value=value) for label, value in weekday_choices()]
@@ -20,13 +19,21 @@ CLEAR_CHOICES = [
     app_commands.Choice(name="the role ping", value="role"),
     app_commands.Choice(name="the end date (post every week)", value="ends_on"),
 ]
+TIMEZONE = {"timezone": handlers.complete_timezone}  # one autocomplete for every timezone option
 Time = app_commands.Range[str, 4, 5]
 Message = app_commands.Range[str, 1, MESSAGE_MAX]
 Date = app_commands.Range[str, 10, 10]
 ReminderId = app_commands.Range[int, 1, 2_000_000_000]  # far above any real id; fits SQLite
 
 
-class Reminders(commands.Cog):
+def admin_command(handler: Handler, **complete: Completer) -> dict[str, object]:
+    return handled_by(handler, ephemeral=True, complete=complete)
+
+
+class RemindersCog(FeatureCog):
+    context: RemindersContext
+    buttons = (handlers.REMOVE,)
+
     reminder = app_commands.Group(
         name="reminder",
         description="Weekly training posts for this server (admins)",
@@ -40,18 +47,24 @@ class Reminders(commands.Cog):
         guild_only=True,
     )
 
-    def __init__(self, bot: CoachBot) -> None:
-        self.bot = bot
+    async def cog_load(self) -> None:
+        # Posts go over HTTP, so a gateway outage doesn't hold them up.
+        if self.bot.serving:
+            self.context.dispatcher.start(DiscordSender(self.bot))
 
-    async def _run(self, interaction: discord.Interaction, name: str, **options: Any) -> None:
-        await self.bot.run_command(interaction, name, likely_ephemeral=True, **options)
+    async def cog_unload(self) -> None:
+        await self.context.dispatcher.stop()
 
-    async def _timezones(
-        self, interaction: discord.Interaction, name: str, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self.bot.complete(interaction, name, "timezone", current)
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        # Removed from the server (not an outage: that is on_guild_unavailable): stop posting.
+        await handlers.bot_removed(self.context, guild.id)
 
-    @reminder.command(name="add", description="Post to a channel every week")
+    @reminder.command(
+        name="add",
+        description="Post to a channel every week",
+        extras=admin_command(handlers.reminder_add, **TIMEZONE),
+    )
     @app_commands.describe(
         channel="Where to post",
         weekday="Day of the week",
@@ -62,7 +75,7 @@ class Reminders(commands.Cog):
         ends_on="Last date to post, YYYY-MM-DD (season end)",
     )
     @app_commands.choices(weekday=WEEKDAYS)
-    async def add(
+    async def reminder_add(
         self,
         interaction: discord.Interaction,
         channel: discord.TextChannel,
@@ -73,29 +86,21 @@ class Reminders(commands.Cog):
         role: discord.Role | None = None,
         ends_on: Date | None = None,
     ) -> None:
-        await self._run(
-            interaction,
-            "reminder add",
-            channel=channel,
-            weekday=weekday,
-            time=time,
-            timezone=timezone,
-            message=message,
-            role=role,
-            ends_on=ends_on,
-        )
+        await self.answer(interaction)
 
-    @add.autocomplete("timezone")
-    async def add_timezone(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self._timezones(interaction, "reminder add", current)
+    @reminder.command(
+        name="list",
+        description="This server's reminders, next posts and status",
+        extras=admin_command(handlers.reminder_list),
+    )
+    async def reminder_list(self, interaction: discord.Interaction) -> None:
+        await self.answer(interaction)
 
-    @reminder.command(name="list", description="This server's reminders, next posts and status")
-    async def list_(self, interaction: discord.Interaction) -> None:
-        await self._run(interaction, "reminder list")
-
-    @reminder.command(name="edit", description="Change a reminder")
+    @reminder.command(
+        name="edit",
+        description="Change a reminder",
+        extras=admin_command(handlers.reminder_edit, **TIMEZONE),
+    )
     @app_commands.describe(
         id="The reminder's id (see /reminder list)",
         channel="Post here instead",
@@ -108,7 +113,7 @@ class Reminders(commands.Cog):
         clear="Remove the message, the role ping or the end date",
     )
     @app_commands.choices(weekday=WEEKDAYS, clear=CLEAR_CHOICES)
-    async def edit(
+    async def reminder_edit(
         self,
         interaction: discord.Interaction,
         id: ReminderId,
@@ -121,74 +126,69 @@ class Reminders(commands.Cog):
         ends_on: Date | None = None,
         clear: str | None = None,
     ) -> None:
-        await self._run(
-            interaction,
-            "reminder edit",
-            id=id,
-            channel=channel,
-            weekday=weekday,
-            time=time,
-            timezone=timezone,
-            message=message,
-            role=role,
-            ends_on=ends_on,
-            clear=clear,
-        )
+        await self.answer(interaction)
 
-    @edit.autocomplete("timezone")
-    async def edit_timezone(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self._timezones(interaction, "reminder edit", current)
-
-    @reminder.command(name="pause", description="Stop posting a reminder until resumed")
+    @reminder.command(
+        name="pause",
+        description="Stop posting a reminder until resumed",
+        extras=admin_command(handlers.reminder_pause),
+    )
     @app_commands.describe(id="The reminder's id (see /reminder list)")
-    async def pause(self, interaction: discord.Interaction, id: ReminderId) -> None:
-        await self._run(interaction, "reminder pause", id=id)
+    async def reminder_pause(self, interaction: discord.Interaction, id: ReminderId) -> None:
+        await self.answer(interaction)
 
-    @reminder.command(name="resume", description="Start posting a paused reminder again")
+    @reminder.command(
+        name="resume",
+        description="Start posting a paused reminder again",
+        extras=admin_command(handlers.reminder_resume),
+    )
     @app_commands.describe(id="The reminder's id (see /reminder list)")
-    async def resume(self, interaction: discord.Interaction, id: ReminderId) -> None:
-        await self._run(interaction, "reminder resume", id=id)
+    async def reminder_resume(self, interaction: discord.Interaction, id: ReminderId) -> None:
+        await self.answer(interaction)
 
-    @reminder.command(name="remove", description="Delete a reminder (asks to confirm)")
+    @reminder.command(
+        name="remove",
+        description="Delete a reminder (asks to confirm)",
+        extras=admin_command(handlers.reminder_remove),
+    )
     @app_commands.describe(id="The reminder's id (see /reminder list)")
-    async def remove(self, interaction: discord.Interaction, id: ReminderId) -> None:
-        await self._run(interaction, "reminder remove", id=id)
+    async def reminder_remove(self, interaction: discord.Interaction, id: ReminderId) -> None:
+        await self.answer(interaction)
 
-    @reminder.command(name="preview", description="See the post and its next 4 times")
+    @reminder.command(
+        name="preview",
+        description="See the post and its next 4 times",
+        extras=admin_command(handlers.reminder_preview),
+    )
     @app_commands.describe(id="The reminder's id (see /reminder list)")
-    async def preview(self, interaction: discord.Interaction, id: ReminderId) -> None:
-        await self._run(interaction, "reminder preview", id=id)
+    async def reminder_preview(self, interaction: discord.Interaction, id: ReminderId) -> None:
+        await self.answer(interaction)
 
-    @reminder.command(name="test", description="Post a reminder now, outside its schedule")
+    @reminder.command(
+        name="test",
+        description="Post a reminder now, outside its schedule",
+        extras=admin_command(handlers.reminder_test),
+    )
     @app_commands.describe(id="The reminder's id (see /reminder list)")
-    async def test(self, interaction: discord.Interaction, id: ReminderId) -> None:
-        await self._run(interaction, "reminder test", id=id)
+    async def reminder_test(self, interaction: discord.Interaction, id: ReminderId) -> None:
+        await self.answer(interaction)
 
-    @settings.command(name="timezone", description="The server's default timezone for reminders")
+    @settings.command(
+        name="timezone",
+        description="The server's default timezone for reminders",
+        extras=admin_command(settings_handlers.settings_timezone, **TIMEZONE),
+    )
     @app_commands.describe(timezone="IANA timezone, e.g. Europe/London")
-    async def timezone(self, interaction: discord.Interaction, timezone: str) -> None:
-        await self._run(interaction, "settings timezone", timezone=timezone)
+    async def settings_timezone(self, interaction: discord.Interaction, timezone: str) -> None:
+        await self.answer(interaction)
 
-    @timezone.autocomplete("timezone")
-    async def settings_timezone(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self._timezones(interaction, "settings timezone", current)
-
-    @settings.command(name="admin_channel", description="Where to tell admins about problems")
+    @settings.command(
+        name="admin_channel",
+        description="Where to tell admins about problems",
+        extras=admin_command(settings_handlers.settings_admin_channel),
+    )
     @app_commands.describe(channel="The admins' channel (leave out to clear)")
-    async def admin_channel(
+    async def settings_admin_channel(
         self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
     ) -> None:
-        await self._run(interaction, "settings admin_channel", channel=channel)
-
-    @commands.Cog.listener()
-    async def on_guild_remove(self, guild: discord.Guild) -> None:
-        # Removed from the server (not an outage: that is on_guild_unavailable): stop posting.
-        await bot_removed(self.bot.services, guild.id)
-
-
-async def setup(bot: CoachBot) -> None:
-    await bot.add_cog(Reminders(bot))
+        await self.answer(interaction)

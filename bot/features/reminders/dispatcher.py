@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.core.clock import Clock
-from bot.features.faq.store import KnowledgeStore
+from bot.core.render import Renderer
+from bot.core.replies import Reply
+from bot.features.faq import KnowledgeStore
+from bot.features.reminders.guild_settings import GuildSettingsRepository
 from bot.features.reminders.pacing import Pacer
 from bot.features.reminders.ports import Sender, SendFailure
 from bot.features.reminders.post import occurrence_nonce, render_post, test_nonce
-from bot.core.render import Renderer
-from bot.core.replies import Reply
-from bot.features.reminders.guild_settings import GuildSettingsRepository
 from bot.features.reminders.repository import Reminder, ReminderRepository, State
 
 log = logging.getLogger(__name__)
@@ -74,8 +74,8 @@ class ReminderDispatcher:
         renderer: Renderer,
         knowledge: KnowledgeStore,
         clock: Clock,
-        sender: Sender,
         grace: timedelta,
+        sender: Sender | None = None,
         pacer: Pacer | None = None,
         concurrency: int = CONCURRENCY,
         retry_delays: Sequence[float] = RETRY_DELAYS,
@@ -100,8 +100,14 @@ class ReminderDispatcher:
 
     # -- lifecycle -----------------------------------------------------------------------------
 
-    def start(self) -> None:
+    def start(self, sender: Sender | None = None) -> None:
+        """Start posting; `sender` (if given) is the transport from now on."""
+        if sender is not None:
+            self.sender = sender
+        if self.sender is None:
+            raise RuntimeError("the reminder dispatcher needs a sender to start")
         if self._task is None:
+            self._stopping = False
             self._task = asyncio.create_task(self._run(), name="reminder-dispatcher")
 
     async def stop(self) -> None:
@@ -265,6 +271,7 @@ class ReminderDispatcher:
             if not paced or attempt > 0:
                 await self.pacer.wait()
             try:
+                assert self.sender is not None  # set before the task starts
                 return await self.sender.send(channel_id, reply, nonce)
             except SendFailure as failure:
                 if failure.permanent or not failure.transient:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
 
-from bot.features.faq.knowledge import Entry, KnowledgeBase
+from bot.features.faq import Entry, KnowledgeBase
 
 THEMES: tuple[str, ...] = ("hills", "sprints", "strength")
 

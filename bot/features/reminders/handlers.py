@@ -2,35 +2,57 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
 from bot.core.caller import Caller, ChannelRef, RoleRef, UserError, require_manage_guild
-from bot.core.router import custom_id
-from bot.features.reminders.schedule import ScheduleError, Weekday, WeeklySchedule, parse_date
 from bot.core.limits import fit
+from bot.core.replies import Button, ButtonStyle, Choice, Reply
+from bot.core.router import ButtonRoute
+from bot.core.services import FeatureContext
+from bot.features.faq import KnowledgeStore
+from bot.features.reminders.dispatcher import ReminderDispatcher
+from bot.features.reminders.guild_settings import GuildSettingsRepository
 from bot.features.reminders.ports import SendFailure
 from bot.features.reminders.post import render_post
-from bot.core.replies import Button, ButtonStyle, Choice, Reply
-from bot.core.services import Services
-from bot.features.reminders.repository import MAX_PER_GUILD, NewReminder, Reminder, Status
+from bot.features.reminders.repository import (
+    MAX_PER_GUILD,
+    NewReminder,
+    Reminder,
+    ReminderRepository,
+    Status,
+)
+from bot.features.reminders.schedule import ScheduleError, Weekday, WeeklySchedule, parse_date
+from bot.features.reminders.timezones import TimezoneIndex
 
 MESSAGE_MAX = 1000
 # What `/reminder edit clear:` can remove (Discord options can't be set back to empty).
 CLEARABLE = ("message", "role", "ends_on")
-_ID = re.compile(r"[0-9]{1,18}")
 PREVIEW_COUNT = 4
+
+
+@dataclass(frozen=True)
+class RemindersContext(FeatureContext):
+    knowledge: KnowledgeStore
+    reminders: ReminderRepository
+    guild_settings: GuildSettingsRepository
+    # Built once at start-up: every autocomplete keystroke reuses it.
+    timezones: TimezoneIndex
+    # Always there; the cog starts it when the bot serves (not in the console or `coach sync`).
+    dispatcher: ReminderDispatcher
+
+    async def server_timezone(self, guild_id: int) -> str | None:
+        return (await self.guild_settings.get(guild_id)).timezone
+
+    async def forget_member(self, user_id: int) -> int:
+        """Club data a member created (a reminder) stays the club's, but loses the link to who
+        created it."""
+        return await self.reminders.unlink_creator(user_id)
 
 
 def _problem(kind: str, **context: Any) -> UserError:
     return UserError("reminders/error.j2", kind=kind, **context)
-
-
-def _wake(svc: Services) -> None:
-    if svc.reminder_control is not None:
-        svc.reminder_control.wake()
 
 
 def _check_channel(channel: ChannelRef) -> None:
@@ -60,52 +82,51 @@ def _check_message(message: str | None) -> str | None:
 
 
 def _schedule(
-    svc: Services, weekday: str, time: str, tz: str, ends_on: date | str | None
+    ctx: RemindersContext, weekday: str, time: str, tz: str, ends_on: date | str | None
 ) -> WeeklySchedule:
     try:
-        schedule = WeeklySchedule.parse(weekday, time, tz, index=svc.timezones)
+        schedule = WeeklySchedule.parse(weekday, time, tz, index=ctx.timezones)
         if isinstance(ends_on, str):
             ends_on = parse_date(ends_on)
     except ScheduleError as exc:
         raise _problem("bad_option", option=exc.field, detail=exc.message) from None
     schedule = replace(schedule, ends_on=ends_on)
-    today = schedule.local(svc.clock.now()).date()
+    today = schedule.local(ctx.clock.now()).date()
     if ends_on is not None and ends_on < today:
         raise _problem("ends_in_past", ends_on=ends_on)
     return schedule
 
 
-def _saved(svc: Services, template: str, reminder: Reminder, role: RoleRef | None) -> Reply:
+def _saved(ctx: RemindersContext, template: str, reminder: Reminder, role: RoleRef | None) -> Reply:
     """After an add or edit: wake the dispatcher and confirm, warning if the role can't ping."""
-    _wake(svc)
-    return svc.renderer.reply(
+    ctx.dispatcher.wake()
+    return ctx.renderer.reply(
         template,
         ephemeral=True,
         unpingable=role if role is not None and not role.pingable else None,
         reminder=reminder,
         weekday=reminder.weekday.label,
-        next_post=_next_post(svc, reminder),
+        next_post=_next_post(ctx, reminder),
     )
 
 
-async def _own(svc: Services, caller: Caller, reminder_id: int) -> Reminder:
+async def _own(ctx: RemindersContext, caller: Caller, reminder_id: int) -> Reminder:
     """The reminder if it belongs to the caller's server; other servers' ids don't exist here."""
-    require_manage_guild(caller)
-    assert caller.guild_id is not None
-    reminder = await svc.reminders.get(reminder_id, caller.guild_id)
+    guild_id = require_manage_guild(caller)
+    reminder = await ctx.reminders.get(reminder_id, guild_id)
     if reminder is None:
         raise _problem("unknown_id", id=reminder_id)
     return reminder
 
 
-def _next_post(svc: Services, reminder: Reminder) -> datetime | None:
+def _next_post(ctx: RemindersContext, reminder: Reminder) -> datetime | None:
     if reminder.status is not Status.ACTIVE:
         return None
-    return reminder.schedule.next_after(max(svc.clock.now(), reminder.anchor_utc))
+    return reminder.schedule.next_after(max(ctx.clock.now(), reminder.anchor_utc))
 
 
-async def add(
-    svc: Services,
+async def reminder_add(
+    ctx: RemindersContext,
     caller: Caller,
     channel: ChannelRef,
     weekday: str,
@@ -115,20 +136,19 @@ async def add(
     role: RoleRef | None = None,
     ends_on: str | None = None,
 ) -> Reply:
-    require_manage_guild(caller)
-    assert caller.guild_id is not None
-    if await svc.reminders.count_guild(caller.guild_id) >= MAX_PER_GUILD:
+    guild_id = require_manage_guild(caller)
+    if await ctx.reminders.count_guild(guild_id) >= MAX_PER_GUILD:
         raise _problem("too_many", limit=MAX_PER_GUILD)
     if timezone is None or not timezone.strip():
-        timezone = (await svc.guild_settings.get(caller.guild_id)).timezone
-        timezone = timezone or svc.settings.default_timezone
-    schedule = _schedule(svc, weekday, time, timezone, ends_on)
+        timezone = (await ctx.guild_settings.get(guild_id)).timezone
+        timezone = timezone or ctx.settings.default_timezone
+    schedule = _schedule(ctx, weekday, time, timezone, ends_on)
     role_id = _check_role(role)
     text = _check_message(message)
     _check_channel(channel)
-    reminder = await svc.reminders.add(
+    reminder = await ctx.reminders.add(
         NewReminder(
-            guild_id=caller.guild_id,
+            guild_id=guild_id,
             channel_id=channel.id,
             weekday=schedule.weekday,
             time=schedule.at.strftime("%H:%M"),
@@ -138,37 +158,36 @@ async def add(
             ends_on=schedule.ends_on,
             created_by=caller.user_id,
         ),
-        svc.clock.now(),
+        ctx.clock.now(),
         limit=MAX_PER_GUILD,
     )
     if reminder is None:  # another admin filled the last slot meanwhile
         raise _problem("too_many", limit=MAX_PER_GUILD)
-    return _saved(svc, "reminders/added.j2", reminder, role)
+    return _saved(ctx, "reminders/added.j2", reminder, role)
 
 
-async def list_reminders(svc: Services, caller: Caller) -> Reply:
-    require_manage_guild(caller)
-    assert caller.guild_id is not None
-    reminders = await svc.reminders.list_guild(caller.guild_id)
-    last = await svc.reminders.last_occurrences([r.id for r in reminders])
+async def reminder_list(ctx: RemindersContext, caller: Caller) -> Reply:
+    guild_id = require_manage_guild(caller)
+    reminders = await ctx.reminders.list_guild(guild_id)
+    last = await ctx.reminders.last_occurrences([r.id for r in reminders])
     rows = [
         {
             "reminder": r,
             "weekday": r.weekday.label,
-            "next_post": _next_post(svc, r),
+            "next_post": _next_post(ctx, r),
             "last": last.get(r.id),
-            "missed": await svc.reminders.missed_count(r.id),
+            "missed": await ctx.reminders.missed_count(r.id),
         }
         for r in reminders
     ]
     notices = [r for r in reminders if r.status is Status.PAUSED and r.notice_pending]
-    return svc.renderer.reply(
+    return ctx.renderer.reply(
         "reminders/list.j2", ephemeral=True, rows=rows, notices=notices, limit=MAX_PER_GUILD
     )
 
 
-async def edit(
-    svc: Services,
+async def reminder_edit(
+    ctx: RemindersContext,
     caller: Caller,
     id: int,  # the Discord option is called "id"
     channel: ChannelRef | None = None,
@@ -180,7 +199,7 @@ async def edit(
     ends_on: str | None = None,
     clear: str | None = None,
 ) -> Reply:
-    reminder = await _own(svc, caller, id)
+    reminder = await _own(ctx, caller, id)
     if clear not in (None, *CLEARABLE):
         raise _problem("nothing_to_edit")
     changes: dict[str, Any] = {}
@@ -191,7 +210,7 @@ async def edit(
     if any(v is not None for v in (weekday, time, timezone, ends_on)) or clear == "ends_on":
         keep_end = None if clear == "ends_on" else reminder.ends_on
         schedule = _schedule(
-            svc,
+            ctx,
             weekday or reminder.weekday.label,
             time or reminder.time,
             timezone or reminder.tz,
@@ -212,43 +231,43 @@ async def edit(
         changes["message"] = _check_message(message)
     if not changes:
         raise _problem("nothing_to_edit")
-    updated = await svc.reminders.update(reminder.id, svc.clock.now(), **changes)
-    return _saved(svc, "reminders/edited.j2", updated, role)
+    updated = await ctx.reminders.update(reminder.id, ctx.clock.now(), **changes)
+    return _saved(ctx, "reminders/edited.j2", updated, role)
 
 
-async def pause(svc: Services, caller: Caller, id: int) -> Reply:
-    reminder = await _own(svc, caller, id)
+async def reminder_pause(ctx: RemindersContext, caller: Caller, id: int) -> Reply:
+    reminder = await _own(ctx, caller, id)
     if reminder.status is Status.PAUSED:
         raise _problem("already_paused", id=id)
-    await svc.reminders.pause(reminder.id, "by_admin", svc.clock.now())
-    _wake(svc)
-    return svc.renderer.reply("reminders/paused.j2", ephemeral=True, reminder=reminder)
+    await ctx.reminders.pause(reminder.id, "by_admin", ctx.clock.now())
+    ctx.dispatcher.wake()
+    return ctx.renderer.reply("reminders/paused.j2", ephemeral=True, reminder=reminder)
 
 
-async def resume(svc: Services, caller: Caller, id: int) -> Reply:
-    reminder = await _own(svc, caller, id)
+async def reminder_resume(ctx: RemindersContext, caller: Caller, id: int) -> Reply:
+    reminder = await _own(ctx, caller, id)
     if reminder.status is Status.ACTIVE:
         raise _problem("already_active", id=id)
-    if reminder.schedule.next_after(svc.clock.now()) is None:
+    if reminder.schedule.next_after(ctx.clock.now()) is None:
         raise _problem("season_over", id=id, ends_on=reminder.ends_on)
-    await svc.reminders.resume(reminder.id, svc.clock.now())
-    resumed = await _own(svc, caller, id)
-    _wake(svc)
-    return svc.renderer.reply(
+    await ctx.reminders.resume(reminder.id, ctx.clock.now())
+    resumed = await _own(ctx, caller, id)
+    ctx.dispatcher.wake()
+    return ctx.renderer.reply(
         "reminders/resumed.j2",
         ephemeral=True,
         reminder=resumed,
-        next_post=_next_post(svc, resumed),
+        next_post=_next_post(ctx, resumed),
     )
 
 
-async def remove(svc: Services, caller: Caller, id: int) -> Reply:
-    reminder = await _own(svc, caller, id)
+async def reminder_remove(ctx: RemindersContext, caller: Caller, id: int) -> Reply:
+    reminder = await _own(ctx, caller, id)
     buttons = (
-        Button(custom_id("reminder", "remove", reminder.id), "Remove it", ButtonStyle.DANGER),
-        Button(custom_id("reminder", "keep", reminder.id), "Keep it", ButtonStyle.SECONDARY),
+        Button(REMOVE.custom_id("remove", reminder.id), "Remove it", ButtonStyle.DANGER),
+        Button(REMOVE.custom_id("keep", reminder.id), "Keep it", ButtonStyle.SECONDARY),
     )
-    return svc.renderer.reply(
+    return ctx.renderer.reply(
         "reminders/remove_confirm.j2",
         ephemeral=True,
         buttons=buttons,
@@ -257,17 +276,16 @@ async def remove(svc: Services, caller: Caller, id: int) -> Reply:
     )
 
 
-async def remove_button(svc: Services, caller: Caller, args: list[str]) -> Reply:
+async def press_remove(
+    ctx: RemindersContext, caller: Caller, action: str, reminder_id: int
+) -> Reply:
     """The confirm/keep buttons under /reminder remove."""
-    # ASCII digits only ("²".isdigit() is True), and few enough to fit SQLite's integers.
-    if len(args) != 2 or args[0] not in ("remove", "keep") or not _ID.fullmatch(args[1]):
-        raise UserError("errors/stale_button.j2")
-    reminder = await _own(svc, caller, int(args[1]))
+    reminder = await _own(ctx, caller, reminder_id)
     removed = False
-    if args[0] == "remove":
-        removed = await svc.reminders.remove(reminder.id)
-        _wake(svc)
-    return svc.renderer.reply(
+    if action == "remove":
+        removed = await ctx.reminders.remove(reminder.id)
+        ctx.dispatcher.wake()
+    return ctx.renderer.reply(
         "reminders/removed.j2",
         ephemeral=True,
         edit_original=True,
@@ -276,13 +294,13 @@ async def remove_button(svc: Services, caller: Caller, args: list[str]) -> Reply
     )
 
 
-async def preview(svc: Services, caller: Caller, id: int) -> Reply:
-    reminder = await _own(svc, caller, id)
-    after = max(svc.clock.now(), reminder.anchor_utc)
+async def reminder_preview(ctx: RemindersContext, caller: Caller, id: int) -> Reply:
+    reminder = await _own(ctx, caller, id)
+    after = max(ctx.clock.now(), reminder.anchor_utc)
     upcoming = reminder.schedule.occurrences(after, PREVIEW_COUNT)
-    due = upcoming[0] if upcoming else svc.clock.now()
-    post = render_post(svc.renderer, svc.knowledge.kb, reminder, due, ephemeral=True)
-    header = svc.renderer.text(
+    due = upcoming[0] if upcoming else ctx.clock.now()
+    post = render_post(ctx.renderer, ctx.knowledge.kb, reminder, due, ephemeral=True)
+    header = ctx.renderer.text(
         "reminders/preview_header.j2",
         reminder=reminder,
         upcoming=upcoming,
@@ -292,23 +310,23 @@ async def preview(svc: Services, caller: Caller, id: int) -> Reply:
     return fit(replace(post, content=f"{header}\n\n{post.content}", buttons=()))
 
 
-async def post_now(svc: Services, caller: Caller, id: int) -> Reply:
-    reminder = await _own(svc, caller, id)
-    if svc.reminder_control is None:
+async def reminder_test(ctx: RemindersContext, caller: Caller, id: int) -> Reply:
+    reminder = await _own(ctx, caller, id)
+    if not ctx.dispatcher.running:
         raise _problem("not_connected")
     try:
-        message_id = await svc.reminder_control.post_test(reminder)
+        message_id = await ctx.dispatcher.post_test(reminder)
     except SendFailure as failure:
         raise _problem(
             "test_failed", reminder=reminder, status=failure.status, code=failure.code
         ) from None
-    return svc.renderer.reply(
+    return ctx.renderer.reply(
         "reminders/tested.j2", ephemeral=True, reminder=reminder, message_id=message_id
     )
 
 
-async def complete_timezone(svc: Services, caller: Caller, text: str) -> list[Choice]:
-    return [Choice(name, name) for name in svc.timezones.suggest(text, 25)]
+async def complete_timezone(ctx: RemindersContext, caller: Caller, text: str) -> list[Choice]:
+    return [Choice(name, name) for name in ctx.timezones.suggest(text, 25)]
 
 
 def weekday_choices() -> list[tuple[str, str]]:
@@ -316,8 +334,14 @@ def weekday_choices() -> list[tuple[str, str]]:
     return [(day.label, day.short.lower()) for day in Weekday]
 
 
-async def bot_removed(svc: Services, guild_id: int) -> int:
+async def bot_removed(ctx: RemindersContext, guild_id: int) -> int:
     """The bot left or was kicked from a server: its reminders stop (paused, kept, resumable)."""
-    count = await svc.reminders.pause_guild(guild_id, "bot_removed", svc.clock.now())
-    _wake(svc)
+    count = await ctx.reminders.pause_guild(guild_id, "bot_removed", ctx.clock.now())
+    ctx.dispatcher.wake()
     return count
+
+
+# ASCII digits only ("²".isdigit() is True), and few enough to fit SQLite's integers.
+REMOVE = ButtonRoute(
+    "reminder", r"(?P<action>remove|keep):(?P<reminder_id>[0-9]{1,18})", press_remove
+)

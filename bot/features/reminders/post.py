@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.core.router import custom_id
-from bot.features.reminders.focus import weekly_focus
-from bot.features.faq.knowledge import KnowledgeBase
 from bot.core.render import Renderer
-from bot.core.replies import Button, ButtonStyle, Reply
+from bot.core.replies import Reply
+from bot.features.faq import KnowledgeBase
+from bot.features.planner import my_week_button
+from bot.features.reminders.focus import weekly_focus
 from bot.features.reminders.repository import Reminder
 
 NONCE_LIMIT = 25  # Discord's maximum nonce length
@@ -25,13 +25,6 @@ def occurrence_nonce(reminder_id: int, scheduled: datetime) -> str:
 def test_nonce(reminder_id: int, now: datetime) -> str:
     # Distinct from every occurrence nonce ("x" not "t"), so a test post never swallows a real one.
     return f"r{reminder_id}x{int(now.timestamp())}"
-
-
-def my_version_button() -> Button:
-    # The planner feature answers this button with the member's own week (ephemeral).
-    return Button(
-        custom_id=custom_id("plan", "show"), label="My version", style=ButtonStyle.PRIMARY
-    )
 
 
 def render_post(
@@ -52,7 +45,7 @@ def render_post(
     return renderer.reply(
         "reminders/post.j2",
         ephemeral=ephemeral,
-        buttons=(my_version_button(),),
+        buttons=(my_week_button(),),
         # The only mention a reminder may make, and only if the admin picked a role.
         mention_roles=(reminder.role_id,) if reminder.role_id and not ephemeral else (),
         reminder=reminder,

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 import aiosqlite
 
-from bot.features.reminders.schedule import Weekday, WeeklySchedule, parse_time
 from bot.core.db import Database
+from bot.core.isotime import from_iso, to_iso
+from bot.features.reminders.schedule import Weekday, WeeklySchedule, parse_time
 
 MAX_PER_GUILD = 25
 
@@ -28,17 +29,6 @@ class State(StrEnum):
     LATE = "late"  # sent after its time, on start-up within the grace window
     MISSED = "missed"  # the bot was down past the grace window: recorded, never posted
     FAILED = "failed"
-
-
-def to_iso(instant: datetime) -> str:
-    """Whole-second UTC text: sortable, and stable as part of the occurrence key."""
-    if instant.tzinfo is None:
-        raise ValueError(f"naive datetime {instant!r}")
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def from_iso(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,11 +128,11 @@ class ReminderRepository:
         """Save a reminder, or None if the server already has `limit` (checked in the same
         statement, so two admins adding at once can't both squeeze past it)."""
         stamp = to_iso(now)
-        changed = await self._db.execute(
+        row = await self._db.fetchone(
             "INSERT INTO reminders (guild_id, channel_id, weekday, time, tz, message, role_id,"
             " ends_on, anchor_utc, created_by, created_at, updated_at)"
             " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
-            " WHERE (SELECT COUNT(*) FROM reminders WHERE guild_id = ?) < ?",
+            " WHERE (SELECT COUNT(*) FROM reminders WHERE guild_id = ?) < ? RETURNING *",
             (
                 new.guild_id,
                 new.channel_id,
@@ -160,12 +150,7 @@ class ReminderRepository:
                 limit if limit is not None else 2**62,
             ),
         )
-        if not changed:
-            return None
-        row = await self._db.fetchone("SELECT last_insert_rowid()")
-        found = await self.get(int(row[0])) if row else None
-        assert found is not None
-        return found
+        return None if row is None else _reminder(row)
 
     async def get(self, reminder_id: int, guild_id: int | None = None) -> Reminder | None:
         """One reminder; with `guild_id`, only if it belongs to that server."""
@@ -254,6 +239,12 @@ class ReminderRepository:
     async def remove(self, reminder_id: int) -> bool:
         return await self._db.execute("DELETE FROM reminders WHERE id = ?", (reminder_id,)) > 0
 
+    async def unlink_creator(self, user_id: int) -> int:
+        """Forget who created reminders (the member asked to be forgotten); they stay the club's."""
+        return await self._db.execute(
+            "UPDATE reminders SET created_by = 0 WHERE created_by = ?", (user_id,)
+        )
+
     # -- occurrences ---------------------------------------------------------------------------
 
     async def claim(self, reminder_id: int, scheduled: datetime, nonce: str, now: datetime) -> bool:
@@ -320,12 +311,18 @@ class ReminderRepository:
         return [_occurrence(r) for r in rows]
 
     async def last_occurrences(self, reminder_ids: Sequence[int]) -> dict[int, Occurrence]:
-        found: dict[int, Occurrence] = {}
-        for rid in reminder_ids:
-            rows = await self.occurrences(rid, 1)
-            if rows:
-                found[rid] = rows[0]
-        return found
+        """The newest occurrence of each reminder that has one, in one query."""
+        if not reminder_ids:
+            return {}
+        marks = ", ".join("?" * len(reminder_ids))
+        rows = await self._db.fetchall(
+            "SELECT o.* FROM reminder_occurrences o JOIN (SELECT reminder_id,"
+            " MAX(scheduled_utc) AS last FROM reminder_occurrences"
+            f" WHERE reminder_id IN ({marks}) GROUP BY reminder_id) m"
+            " ON o.reminder_id = m.reminder_id AND o.scheduled_utc = m.last",
+            list(reminder_ids),
+        )
+        return {r["reminder_id"]: _occurrence(r) for r in rows}
 
     async def missed_count(self, reminder_id: int) -> int:
         row = await self._db.fetchone(

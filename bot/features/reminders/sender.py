@@ -6,8 +6,8 @@ import aiohttp
 import discord
 
 from bot.core.discord_io import message_kwargs
-from bot.features.reminders.ports import SendFailure
 from bot.core.replies import Reply
+from bot.features.reminders.ports import SendFailure
 
 
 class DiscordSender:

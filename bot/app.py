@@ -1,0 +1,93 @@
+"""The composition root: core services and every feature, wired together once.
+
+The only module that knows every feature. `coach run`, `coach sync`, the console and the tests
+all build the bot here, so they run the same commands on the same wiring.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from bot.core.bot import CoachBot, Feature
+from bot.core.clock import Clock
+from bot.core.services import Services, open_services
+from bot.core.settings import Settings
+from bot.features.about import AboutCog, AboutContext
+from bot.features.faq import FaqCog, FaqContext, KnowledgeStore, RepeatCooldown
+from bot.features.planner import PlannerCog, PlannerContext, ProfileRepository
+from bot.features.reminders import RemindersCog, RemindersContext
+from bot.features.reminders.dispatcher import ReminderDispatcher
+from bot.features.reminders.guild_settings import GuildSettingsRepository
+from bot.features.reminders.repository import ReminderRepository
+from bot.features.reminders.timezones import TimezoneIndex
+
+
+@dataclass(frozen=True)
+class App:
+    services: Services
+    about: AboutContext
+    faq: FaqContext
+    reminders: RemindersContext
+    planner: PlannerContext
+
+    @property
+    def features(self) -> tuple[Feature, ...]:
+        """Each feature's cog and context, in the order their commands are registered."""
+        return (
+            (AboutCog, self.about),
+            (FaqCog, self.faq),
+            (RemindersCog, self.reminders),
+            (PlannerCog, self.planner),
+        )
+
+    async def close(self) -> None:
+        await self.services.close()
+
+
+def load_knowledge(settings: Settings) -> KnowledgeStore:
+    """The knowledge base and its matcher: needs no database, and is what `coach check` checks."""
+    return KnowledgeStore.load(settings.knowledge_dir, settings.resolved_sources_dir)
+
+
+async def open_app(settings: Settings, clock: Clock | None = None) -> App:
+    knowledge = load_knowledge(settings)  # before the database: a bad file stops start-up early
+    services = await open_services(settings, clock)
+    db = services.db
+    reminders = RemindersContext(
+        services,
+        knowledge=knowledge,
+        reminders=(reminder_repo := ReminderRepository(db)),
+        guild_settings=(guild_settings := GuildSettingsRepository(db)),
+        timezones=TimezoneIndex(),
+        dispatcher=ReminderDispatcher(
+            reminders=reminder_repo,
+            guild_settings=guild_settings,
+            renderer=services.renderer,
+            knowledge=knowledge,
+            clock=services.clock,
+            grace=timedelta(seconds=settings.grace_seconds),
+        ),
+    )
+    planner = PlannerContext(
+        services,
+        knowledge=knowledge,
+        profiles=ProfileRepository(db),
+        server_timezone=reminders.server_timezone,
+    )
+    services.members.register("planner", planner.profiles.forget_member)
+    services.members.register("reminders", reminders.forget_member)
+    return App(
+        services=services,
+        about=AboutContext(services, knowledge=knowledge),
+        faq=FaqContext(services, knowledge=knowledge, cooldown=RepeatCooldown(services.clock)),
+        reminders=reminders,
+        planner=planner,
+    )
+
+
+def create_bot(
+    app: App, *, serving: bool = True, force_sync: bool = False, **options: Any
+) -> CoachBot:
+    return CoachBot(app.services, app.features, serving=serving, force_sync=force_sync, **options)

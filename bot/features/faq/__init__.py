@@ -1,0 +1,29 @@
+"""The FAQ: curated answers from the knowledge base, matched to members' own wording.
+
+- `knowledge.py` (the typed entries), `loader.py` (Markdown files validated with file and
+  line), `store.py` (the live snapshot, swapped whole by `/kb reload`).
+- `text.py`, `matching.py`, `decision.py`: the pure matcher (no Discord, no database) that picks
+  one entry or abstains honestly.
+- `handlers.py`: /faq, /topics, /kb reload and their buttons, transport-free; `cog.py` declares
+  them for Discord; `cli.py`: `coach ask`.
+Templates: `templates/faq/`. Other features use the knowledge through the names below.
+"""
+
+from bot.features.faq.cog import FaqCog
+from bot.features.faq.cooldown import RepeatCooldown
+from bot.features.faq.handlers import FaqContext, entry_button
+from bot.features.faq.knowledge import Entry, KnowledgeBase
+from bot.features.faq.loader import KnowledgeError, validate_knowledge
+from bot.features.faq.store import KnowledgeStore
+
+__all__ = [
+    "Entry",
+    "FaqCog",
+    "FaqContext",
+    "KnowledgeBase",
+    "KnowledgeError",
+    "KnowledgeStore",
+    "RepeatCooldown",
+    "entry_button",
+    "validate_knowledge",
+]

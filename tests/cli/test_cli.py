@@ -1,0 +1,169 @@
+"""The `coach` command: check, invite, and `python -m bot` being the same program.
+
+Most cases call `bot.cli.main.main(argv)` in-process (fast); the entry points themselves run once as
+subprocesses to prove the installed script and `python -m bot` behave alike.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from bot.cli.main import main
+from bot.core.settings import PROJECT_ROOT, Settings
+
+VENV_BIN = Path(sys.executable).parent
+SETTINGS_VARS = [name.upper() for name in Settings.model_fields]
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No inherited configuration, no `.env` in the working directory, a throwaway database."""
+    for name in SETTINGS_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "data" / "coach.db"))
+    return tmp_path
+
+
+def subprocess_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k.upper() not in SETTINGS_VARS}
+    env["DATABASE_PATH"] = str(tmp_path / "coach.db")
+    env.update(extra)
+    return env
+
+
+def bot_token(app_id: int) -> str:
+    """Shaped like a real bot token: base64(user id) . timestamp . hmac."""
+    head = base64.b64encode(str(app_id).encode()).decode().rstrip("=")
+    return f"{head}.GhJkLm.{'x' * 38}"
+
+
+# -- check -----------------------------------------------------------------------------------
+
+
+def test_check_passes_on_the_repository(clean_env: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("OK")
+    assert "knowledge entries" in out and "templates compile" in out
+
+
+def test_check_reports_every_problem_at_once(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    knowledge = shutil.copytree(PROJECT_ROOT / "knowledge", clean_env / "knowledge")
+    templates = shutil.copytree(PROJECT_ROOT / "templates", clean_env / "templates")
+    calves = knowledge / "calves.md"
+    lines = calves.read_text().splitlines()
+    topic_line = next(i for i, line in enumerate(lines, 1) if line.startswith("topic:"))
+    lines[topic_line - 1] = "topic: not-a-topic"
+    calves.write_text("\n".join(lines) + "\n")
+    about = templates / "about" / "about.j2"
+    about.write_text(about.read_text() + "{% if %}\n")
+    broken_template_line = len(about.read_text().splitlines())
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(knowledge))
+    monkeypatch.setenv("TEMPLATES_DIR", str(templates))
+    monkeypatch.setenv("DEFAULT_TIMEZONE", "Mars/Olympus_Mons")
+
+    assert main(["check"]) != 0
+    captured = capsys.readouterr()
+    assert "OK" not in captured.out
+    err = captured.err
+    assert "3 problem(s) found" in err
+    # Config: the variable and what is wrong.
+    assert "DEFAULT_TIMEZONE: 'Mars/Olympus_Mons' is not an IANA timezone name" in err
+    # Knowledge: the file, line and field (from the copy, not the repository's own files).
+    assert f"knowledge/calves.md:{topic_line}: topic: unknown topic 'not-a-topic'" in err
+    # Template: the file and line.
+    assert f"{about}:{broken_template_line}:" in err
+    assert "Traceback" not in err
+
+
+# -- invite ----------------------------------------------------------------------------------
+
+
+def invite_query(url: str) -> dict[str, list[str]]:
+    parts = urlsplit(url)
+    assert (parts.scheme, parts.netloc, parts.path) == ("https", "discord.com", "/oauth2/authorize")
+    return parse_qs(parts.query)
+
+
+def test_invite_with_application_id(clean_env: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["invite", "--application-id", "123"]) == 0
+    url = capsys.readouterr().out.strip()
+    assert "scope=bot+applications.commands" in url
+    query = invite_query(url)
+    assert query["client_id"] == ["123"]
+    assert query["scope"] == ["bot applications.commands"]
+    # View Channels (1024) + Send Messages (2048) + Embed Links (16384), nothing else.
+    assert query["permissions"] == ["19456"]
+
+
+def test_invite_reads_the_application_id_from_the_token(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    token = bot_token(987654321098765432)
+    monkeypatch.setenv("DISCORD_TOKEN", token)
+    assert main(["invite"]) == 0
+    captured = capsys.readouterr()
+    query = invite_query(captured.out.strip())
+    assert query["client_id"] == ["987654321098765432"]
+    assert query["permissions"] == ["19456"]
+    assert token not in captured.out + captured.err
+
+
+def test_invite_with_an_unreadable_token_asks_for_the_id(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", "not-a-bot-token")
+    assert main(["invite"]) == 2
+    err = capsys.readouterr().err
+    assert "--application-id" in err
+    assert "not-a-bot-token" not in err
+
+
+def test_invite_without_token_or_id_names_the_variable(
+    clean_env: Path, capsys: pytest.CaptureFixture
+) -> None:
+    assert main(["invite"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "DISCORD_TOKEN" in err and ".env.example" in err and "--application-id" in err
+    assert len(err.splitlines()) == 1
+
+
+# -- entry points ----------------------------------------------------------------------------
+
+
+def test_python_dash_m_bot_is_the_coach_command(tmp_path: Path) -> None:
+    env = subprocess_env(tmp_path)
+    run = {"cwd": tmp_path, "env": env, "capture_output": True, "text": True, "timeout": 60}
+    coach = subprocess.run([str(VENV_BIN / "coach"), "--help"], **run)
+    module = subprocess.run([sys.executable, "-m", "bot", "--help"], **run)
+    assert coach.returncode == module.returncode == 0
+    assert coach.stdout == module.stdout
+    for command in ("run", "console", "check", "sync", "invite"):
+        assert command in coach.stdout
+
+
+def test_env_file_readable_by_others_is_warned_about(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.cli.main import warn_if_env_file_exposed
+
+    env = tmp_path / ".env"
+    env.write_text("DISCORD_TOKEN=x\n")
+    env.chmod(0o644)
+    with caplog.at_level("WARNING", logger="bot"):
+        assert warn_if_env_file_exposed(env) is True
+    assert "chmod 600" in caplog.text and "DISCORD_TOKEN=x" not in caplog.text
+    env.chmod(0o600)
+    assert warn_if_env_file_exposed(env) is False
+    assert warn_if_env_file_exposed(tmp_path / "missing.env") is False

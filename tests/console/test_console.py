@@ -1,0 +1,196 @@
+"""`coach console`: the offline chat drives the real command tree, router and templates.
+
+The Console class runs in-process for speed; the piped-stdin behaviour (`printf '/about\\n' |
+coach console`) and the `--member` flag are checked once each as real subprocesses.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import open_app
+from bot.console import Console, build_console_bot, run_console
+from bot.core.settings import Settings, load_settings
+
+SETTINGS_VARS = {name.upper() for name in Settings.model_fields}
+
+
+async def make_console(tmp_path: Path, *, admin: bool) -> tuple[Console, Any]:
+    app = await open_app(load_settings(_env_file=None, database_path=tmp_path / "c.db"))
+    bot = await build_console_bot(app)
+    return Console(app.services, bot, admin=admin, name="tester"), bot
+
+
+@pytest.fixture
+async def console(tmp_path: Path) -> AsyncIterator[Console]:
+    con, bot = await make_console(tmp_path, admin=True)
+    try:
+        yield con
+    finally:
+        await bot.close()
+
+
+@pytest.fixture
+async def member_console(tmp_path: Path) -> AsyncIterator[Console]:
+    con, bot = await make_console(tmp_path, admin=False)
+    try:
+        yield con
+    finally:
+        await bot.close()
+
+
+def run_coach_console(tmp_path: Path, stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k.upper() not in SETTINGS_VARS}
+    env["DATABASE_PATH"] = str(tmp_path / "coach.db")
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "console", *args],
+        input=stdin,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+# -- as a script -----------------------------------------------------------------------------
+
+
+def test_piped_about_prints_the_reply_and_exits_at_eof(tmp_path: Path) -> None:
+    result = run_coach_console(tmp_path, "/about\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "RunClub Coach" in out
+    assert "/faq" in out  # the commands list
+    assert "Can running build muscle?" in out and "Can you build muscle by running?" in out
+    assert "you>" not in out  # no prompt when stdin is not a terminal
+    assert "Traceback" not in result.stderr
+
+
+def test_member_flag_refuses_admin_commands(tmp_path: Path) -> None:
+    result = run_coach_console(tmp_path, "/kb reload\n", "--member")
+    assert result.returncode == 0, result.stderr
+    assert "Manage Server" in result.stdout
+    assert "reloaded" not in result.stdout
+
+
+# -- in-process ------------------------------------------------------------------------------
+
+
+async def test_about_matches_what_discord_would_get(console: Console) -> None:
+    out = await console.handle("/about")
+    assert out is not None
+    assert "RunClub Coach" in out
+    assert "Version" in out and "0.1.0" in out
+
+
+async def test_help_lists_every_command_with_its_options(console: Console) -> None:
+    out = await console.handle("help")
+    assert out is not None
+    lines = out.splitlines()
+    catalog = console.services.catalog
+    assert {info.name for info in catalog} >= {"about", "faq", "kb reload"}
+    for info in catalog:
+        command: Any = console.bot.tree.get_command(info.name.split()[0])
+        for word in info.name.split()[1:]:
+            command = command.get_command(word)
+        # The command's own line: its name followed by exactly its options.
+        name = f"/{info.name}"
+        row = next((line for line in lines if f"{line.strip()} ".startswith(f"{name} ")), None)
+        assert row is not None, f"/{info.name} missing from help"
+        for param in command.parameters:
+            assert f"{param.display_name}:" in row, f"{param.display_name} not in {row!r}"
+        assert info.description in out
+    assert "press N" in out
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("/nope", "Unknown command /nope. Type `help` to see the commands."),
+        ("/faq colour:blue", 'Unknown option "colour". This command takes: question.'),
+        ("/plan week:three", 'week must be a whole number; got "three".'),
+        ("/profile set level:elite", '"elite" is not a valid level. Choose one of:'),
+        ("/reminder pause", "/reminder pause needs: id (e.g. id:value)."),
+        ("/kb", "/kb needs a subcommand: reload."),
+        ("/about hello", "/about takes no text; type it on its own."),
+    ],
+)
+async def test_parse_errors_are_one_clear_line(console: Console, line: str, expected: str) -> None:
+    out = await console.handle(line)
+    assert out is not None
+    assert out.strip().startswith(expected), out
+    assert len(out.strip().splitlines()) == 1
+
+
+async def test_press_a_button_of_the_last_reply(console: Console) -> None:
+    before = console.last_buttons
+    assert before == ()
+    assert await console.handle("press 1") == "The last reply has no buttons."
+
+    answer = await console.handle("/faq do hills build muscle")
+    assert answer is not None and "Does running hills build muscle?" in answer
+    buttons = console.last_buttons
+    assert len(buttons) >= 2
+    assert f"[1] {buttons[0].label}" in answer
+
+    pressed = await console.handle("press 1")
+    assert pressed is not None
+    # The related question's own answer, with its title at the top of the box.
+    title = next(line for line in pressed.splitlines() if line.startswith("┌─"))
+    assert title.endswith(buttons[0].label)
+    assert "Does running hills build muscle?" not in pressed
+
+    count = len(console.last_buttons)
+    assert await console.handle("press 99") == f"Press a button between 1 and {count}."
+
+
+async def test_admin_commands_need_manage_server(console: Console, member_console: Console) -> None:
+    refused = await member_console.handle("/kb reload")
+    assert refused is not None and "Manage Server" in refused
+    allowed = await console.handle("/kb reload")
+    assert allowed is not None and "Manage Server" not in allowed
+    assert "Knowledge reloaded" in allowed
+
+
+async def test_blank_comment_and_quit(console: Console) -> None:
+    assert await console.handle("   ") == ""
+    assert await console.handle("# a note in a demo script") == ""
+    assert await console.handle("quit") is None
+
+
+async def test_run_console_reads_lines_until_eof_and_closes_the_store(tmp_path: Path) -> None:
+    app = await open_app(load_settings(_env_file=None, database_path=tmp_path / "c.db"))
+    services = app.services
+    written: list[str] = []
+    code = await run_console(app, stdin=io.StringIO("/about\n\n/nope\n"), write=written.append)
+    assert code == 0
+    assert len(written) == 2  # the blank line prints nothing
+    assert "RunClub Coach" in written[0]
+    assert written[1].startswith("Unknown command /nope.")
+    with pytest.raises(ValueError, match="no active connection"):
+        await services.db.fetchone("SELECT 1")
+
+
+async def test_a_console_that_cannot_start_still_closes_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An open aiosqlite connection keeps a non-daemon thread alive: the process would hang.
+    async def broken_install(self: object) -> None:
+        raise RuntimeError("a feature's cog failed to load")
+
+    monkeypatch.setattr("bot.core.bot.CoachBot.install", broken_install)
+    app = await open_app(load_settings(_env_file=None, database_path=tmp_path / "c.db"))
+    services = app.services
+    with pytest.raises(RuntimeError, match="failed to load"):
+        await run_console(app, stdin=io.StringIO("/about\n"), write=print)
+    with pytest.raises(ValueError, match="no active connection"):
+        await services.db.fetchone("SELECT 1")

@@ -1,0 +1,104 @@
+"""Config: defaults, validation messages naming the variable, the token kept secret."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.core.settings import PROJECT_ROOT, ConfigError, load_settings
+
+ROOT = PROJECT_ROOT
+SECRET = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GxYzAb.super-secret-token-value"
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in list(os.environ):
+        if name.startswith(("DISCORD_", "DATABASE_", "DEV_GUILD", "DEFAULT_TIMEZONE", "LOG_LEVEL")):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+
+
+def test_defaults_and_database_folder_created(tmp_path: Path) -> None:
+    settings = load_settings()
+    assert settings.database_path == Path("data/coach.db")
+    assert (tmp_path / "data").is_dir()
+    assert settings.default_timezone == "UTC"
+    assert settings.dev_guild_id is None
+    assert settings.discord_api_base is None
+
+
+def test_reads_dotenv(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("DEFAULT_TIMEZONE=Europe/London\nDEV_GUILD_ID=42\n")
+    settings = load_settings()
+    assert settings.default_timezone == "Europe/London"
+    assert settings.dev_guild_id == 42
+
+
+@pytest.mark.parametrize(
+    ("env", "value", "expected"),
+    [
+        ("DEFAULT_TIMEZONE", "Mars/Olympus", "DEFAULT_TIMEZONE: 'Mars/Olympus' is not an IANA"),
+        ("DEV_GUILD_ID", "my-server", "DEV_GUILD_ID:"),
+        ("LOG_LEVEL", "chatty", "LOG_LEVEL: 'chatty' is not one of"),
+        ("DISCORD_API_BASE", "127.0.0.1:8080", "DISCORD_API_BASE: '127.0.0.1:8080' must be"),
+        ("DISCORD_GATEWAY_URL", "http://x/", "DISCORD_GATEWAY_URL:"),
+    ],
+)
+def test_bad_values_name_the_variable(
+    monkeypatch: pytest.MonkeyPatch, env: str, value: str, expected: str
+) -> None:
+    monkeypatch.setenv(env, value)
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert len(info.value.problems) == 1
+    assert info.value.problems[0].startswith(expected)
+
+
+def test_missing_token_only_matters_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = load_settings()
+    with pytest.raises(ConfigError) as info:
+        _ = settings.token
+    assert "DISCORD_TOKEN" in str(info.value) and ".env.example" in str(info.value)
+
+
+def test_token_never_in_repr_or_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", SECRET)
+    settings = load_settings()
+    assert settings.token == SECRET
+    assert SECRET not in repr(settings) and SECRET not in str(settings.model_dump())
+
+
+def _coach(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DISCORD_")}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**base, **(env or {})},
+        timeout=60,
+    )
+
+
+def test_run_without_token_is_one_clear_line(tmp_path: Path) -> None:
+    result = _coach("run", cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "DISCORD_TOKEN" in lines[0] and ".env.example" in lines[0]
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_bad_config_exit_2_without_traceback_or_token(tmp_path: Path) -> None:
+    result = _coach(
+        "run", cwd=tmp_path, env={"DISCORD_TOKEN": SECRET, "DEFAULT_TIMEZONE": "Nowhere/Land"}
+    )
+    assert result.returncode == 2
+    assert "DEFAULT_TIMEZONE" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert SECRET not in result.stderr + result.stdout
