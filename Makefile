@@ -27,6 +27,7 @@ check: $(STAMP)  ## validate config, knowledge and templates
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/ruff format --check bot tests bench
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format bot tests bench
@@ -39,9 +40,9 @@ invite: $(STAMP)
 	$(BIN)/coach invite
 
 bench: $(STAMP)
-	$(BIN)/python bench/startup.py
-	$(BIN)/python bench/faq.py
-	$(BIN)/python bench/plan.py
+	$(BIN)/python -m bench.startup
+	$(BIN)/python -m bench.faq
+	$(BIN)/python -m bench.plan
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

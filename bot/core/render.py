@@ -57,7 +57,6 @@ class Renderer:
             auto_reload=False,
         )
         self.env.filters["esc"] = escape_discord
-        self.env.filters["discord_escape"] = escape_discord
         self.env.filters["timestamp"] = discord_timestamp
         self.env.filters["duration"] = duration
         self.env.filters["plural"] = lambda n, word, many=None: (

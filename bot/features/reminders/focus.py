@@ -6,8 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from bot.features.faq import Entry, KnowledgeBase
+if TYPE_CHECKING:  # types only: this module stays pure (no Discord, no database)
+    from bot.features.faq import Entry, KnowledgeBase
 
 THEMES: tuple[str, ...] = ("hills", "sprints", "strength")
 
