@@ -1,5 +1,7 @@
+"""`python -m bot`: the same as the `coach` command."""
+
 import sys
 
-from bot.cli.main import main
+from bot.cli import main
 
 sys.exit(main())

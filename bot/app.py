@@ -74,7 +74,7 @@ async def open_app(settings: Settings, clock: Clock | None = None) -> App:
         services,
         knowledge=knowledge,
         profiles=ProfileRepository(db),
-        server_timezone=reminders.server_timezone,
+        guild_timezone=reminders.guild_timezone,
     )
     services.members.register("planner", planner.profiles.forget_member)
     services.members.register("reminders", reminders.forget_member)

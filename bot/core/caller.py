@@ -45,12 +45,12 @@ class UserError(Exception):
         self.context = context
 
 
-class NeedsManageServer(UserError):
+class NeedsManageGuild(UserError):
     def __init__(self) -> None:
         super().__init__("errors/needs_manage_server.j2")
 
 
-class NotInServer(UserError):
+class NotInGuild(UserError):
     def __init__(self) -> None:
         super().__init__("errors/not_in_server.j2")
 
@@ -59,7 +59,7 @@ def require_manage_guild(caller: Caller) -> int:
     """The caller's server id, if they may manage it. Discord hides admin commands via
     default_member_permissions; this is the second lock."""
     if caller.guild_id is None:
-        raise NotInServer()
+        raise NotInGuild()
     if not caller.can_manage_guild:
-        raise NeedsManageServer()
+        raise NeedsManageGuild()
     return caller.guild_id

@@ -35,7 +35,7 @@ class PlannerContext(FeatureContext):
     knowledge: KnowledgeStore
     profiles: ProfileRepository
     # The server's timezone (None: not set), which decides when a member's week turns over.
-    server_timezone: Callable[[int], Awaitable[str | None]]
+    guild_timezone: Callable[[int], Awaitable[str | None]]
 
 
 # --- the member's calendar ----------------------------------------------------------------------
@@ -44,7 +44,7 @@ async def local_today(ctx: PlannerContext, caller: Caller) -> date:
     midnight on Monday, not UTC's."""
     tz = None
     if caller.guild_id is not None:
-        tz = await ctx.server_timezone(caller.guild_id)
+        tz = await ctx.guild_timezone(caller.guild_id)
     return ctx.clock.now().astimezone(ZoneInfo(tz or ctx.settings.default_timezone)).date()
 
 

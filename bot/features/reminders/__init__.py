@@ -1,9 +1,8 @@
 """Weekly reminders: admins schedule club posts by weekday, time and timezone; server settings.
 
 - `schedule.py`, `timezones.py`, `focus.py`: pure (weekly occurrences across DST, timezone
-  names, the week's training focus).
-- `repository.py` (reminders and the exactly-once ledger of their posts), `guild_settings.py`
-  (per-server timezone and admin channel).
+  names, the week's focus). `repository.py`: reminders and the exactly-once ledger of their
+  posts; `guild_settings.py`: per-server timezone and admin channel.
 - `dispatcher.py`: the one task that posts, with `pacing.py`, `ports.py` (what it needs from a
   transport) and `sender.py` (Discord's REST API); `post.py` renders a post.
 - `handlers.py` (/reminder ...), `settings_handlers.py` (/settings ...), transport-free;

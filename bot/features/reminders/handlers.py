@@ -42,7 +42,7 @@ class RemindersContext(FeatureContext):
     # Always there; the cog starts it when the bot serves (not in the console or `coach sync`).
     dispatcher: ReminderDispatcher
 
-    async def server_timezone(self, guild_id: int) -> str | None:
+    async def guild_timezone(self, guild_id: int) -> str | None:
         return (await self.guild_settings.get(guild_id)).timezone
 
     async def forget_member(self, user_id: int) -> int:

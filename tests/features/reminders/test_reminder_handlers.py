@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from bot.app import App
-from bot.core.caller import Caller, ChannelRef, NeedsManageServer, RoleRef, UserError
+from bot.core.caller import Caller, ChannelRef, NeedsManageGuild, RoleRef, UserError
 from bot.core.clock import FakeClock
 from bot.core.router import Router
 from bot.features.reminders import RemindersContext
@@ -49,7 +49,7 @@ async def test_add_saves_and_shows_first_post(svc) -> None:
 
 
 async def test_admin_only_even_if_discord_shows_the_command(svc, router: Router) -> None:
-    with pytest.raises(NeedsManageServer):
+    with pytest.raises(NeedsManageGuild):
         await reminders.reminder_add(svc, MEMBER, TRAINING, "tue", "18:30")
     reply = await router.run("reminder list", MEMBER)
     assert "Manage Server" in reply.content and reply.ephemeral
