@@ -1,6 +1,6 @@
 """Load: many concurrent members using /faq, autocomplete and /plan against one bot process.
 
-Run from the repository root: `.venv/bin/python bench/load.py [--members 1000] [--duration 60]`.
+Run from the repository root: `.venv/bin/python -m bench.load [--members 1000] [--duration 60]`.
 The fake Discord runs in this process (request validation off: it is measured elsewhere and would
 cost this process CPU); the bot is a real `python -m bot run` subprocess. Each simulated member
 loops: pick a command (FAQ question 50%, autocomplete 30%, /plan 20% when the bot has /plan),
@@ -22,14 +22,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-from tests.support.fakediscord.model import Channel, Guild, User  # noqa: E402
-from tests.support.fakediscord.server import FakeDiscord  # noqa: E402
-from startup import bot_env, rss_mb  # noqa: E402
+from bench.startup import ROOT, bot_env, rss_mb
+from tests.support.fakediscord.model import Channel, Guild, User
+from tests.support.fakediscord.server import FakeDiscord
 
 WINDOW_S = 3.0  # Discord's deadline for the first answer to an interaction
 ANSWER_TIMEOUT_S = 10.0

@@ -1,6 +1,6 @@
 """Plan every profile for weeks 1-16 and print count, latency (median, p99) and RSS.
 
-Run: .venv/bin/python bench/plan.py   (prints figures; never asserts)
+Run from the repository root: `.venv/bin/python -m bench.plan` (prints figures; never asserts).
 """
 
 from __future__ import annotations
@@ -8,11 +8,7 @@ from __future__ import annotations
 import itertools
 import resource
 import statistics
-import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.features.planner.profile import AgeBand, Goal, Hills, Level, Profile, Units
 

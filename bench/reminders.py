@@ -1,7 +1,7 @@
 """Benchmark reminder delivery: N reminders in N channels due in the same minute, sent over HTTP
 to the fake Discord (in its own process, enforcing Discord's global 50 requests/s).
 
-Run from the repository root: `.venv/bin/python bench/reminders.py [--count 5000]`.
+Run from the repository root: `.venv/bin/python -m bench.reminders [--count 5000]`.
 Prints delivery time against the rate-limit bound (count / 50 s), 429s seen, the bot process's
 CPU time per post and its RSS; checks every reminder was delivered exactly once. ~2 minutes.
 """
@@ -20,20 +20,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+import discord
 
-import discord  # noqa: E402
-
-from bot.core.endpoints import use_endpoints  # noqa: E402
-from bot.core.clock import FakeClock  # noqa: E402
-from bot.features.reminders.schedule import Weekday  # noqa: E402
-from bot.features.reminders.sender import DiscordSender  # noqa: E402
-from bot.features.reminders.dispatcher import ReminderDispatcher  # noqa: E402
-from bot.core.services import open_services  # noqa: E402
-from bot.core.settings import load_settings  # noqa: E402
-from bot.features.reminders.repository import NewReminder  # noqa: E402
+from bot.app import open_app
+from bot.core.clock import FakeClock
+from bot.core.endpoints import use_endpoints
+from bot.core.settings import load_settings
+from bot.features.reminders.repository import NewReminder
+from bot.features.reminders.schedule import Weekday
+from bot.features.reminders.sender import DiscordSender
 
 GLOBAL_LIMIT = 50
 DUE = datetime(2026, 3, 17, 18, 30, tzinfo=UTC)
@@ -73,35 +68,32 @@ def fake_process(count: int, conn: Any) -> None:
 async def bench(count: int, token: str, api: str, gw: str, guild: int, channels: list[int]) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         clock = FakeClock(DUE - timedelta(days=1))
-        settings = load_settings(_env_file=None, database_path=Path(tmp) / "bench.db")
-        svc = await open_services(settings, clock=clock)
+        settings = load_settings(
+            _env_file=None, database_path=Path(tmp) / "bench.db", reminder_grace_hours=6.0
+        )
+        app = await open_app(settings, clock=clock)
         for channel_id in channels:
-            await svc.reminders.add(
+            await app.reminders.reminders.add(
                 NewReminder(guild, channel_id, Weekday.TUE, "18:30", "UTC", None, None, None, 1),
                 clock.now(),
             )
         use_endpoints(api, gw)
         client = discord.Client(intents=discord.Intents.none())
         await client.login(token)  # HTTP only: no gateway connection at all
-        dispatcher = ReminderDispatcher(
-            reminders=svc.reminders,
-            guild_settings=svc.guild_settings,
-            renderer=svc.renderer,
-            knowledge=svc.knowledge,
-            clock=clock,
-            sender=DiscordSender(client),
-            grace=timedelta(hours=6),
-        )
+        # The app's own dispatcher (6 h grace, from the settings above), given its transport but
+        # not start()ed: one run_due pass is timed, with no background task beside it.
+        dispatcher = app.reminders.dispatcher
+        dispatcher.sender = DiscordSender(client)
         clock.set(DUE)
         rss_before = rss_mb()
         cpu0, t0 = time.process_time(), time.perf_counter()
         await dispatcher.run_due()
         elapsed, cpu = time.perf_counter() - t0, time.process_time() - cpu0
         states = Counter(
-            r[0] for r in await svc.db.fetchall("SELECT state FROM reminder_occurrences")
+            r[0] for r in await app.services.db.fetchall("SELECT state FROM reminder_occurrences")
         )
         await client.close()
-        await svc.close()
+        await app.close()
         return {
             "elapsed": elapsed,
             "cpu": cpu,

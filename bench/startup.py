@@ -1,6 +1,6 @@
 """Benchmark `coach run` start-up against the fake Discord: time to READY, idle RSS, shutdown.
 
-Run from the repository root: `.venv/bin/python bench/startup.py [--runs N]`.
+Run from the repository root: `.venv/bin/python -m bench.startup [--runs N]`.
 The fake Discord runs in this process; the bot is a real subprocess (`python -m bot run`) whose
 clock starts just before spawn. Three moments are timed:
 - READY: the fake has answered the bot's IDENTIFY with READY + GUILD_CREATE (gateway live);
@@ -24,12 +24,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT))
+from tests.support.fakediscord.model import Channel, Guild, User
+from tests.support.fakediscord.server import FakeDiscord
 
-from tests.support.fakediscord.model import Channel, Guild, User  # noqa: E402
-from tests.support.fakediscord.server import FakeDiscord  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 READY_MARK = b"ready as"
 READY_TIMEOUT = 30.0
