@@ -4,7 +4,7 @@ The commands, options, choices, ranges and autocompletes are discovered from the
 discord.py command tree (the one Discord and the console see), so a command added later is
 fuzzed here without touching this file. Every reply must:
 
-- fit Discord's limits (bot/limits.py),
+- fit Discord's limits (bot/core/limits.py),
 - ping nobody: no raw @everyone/@here/<@id>/<@&id> anywhere a member sees text, and
   `mention_roles` only ever holds a role the admin deliberately chose in that same call,
 - show user text escaped (markdown payloads never survive verbatim) and never evaluate it as a

@@ -1,4 +1,5 @@
-"""Shared helpers for the reminder tests: real Services on SQLite, an in-memory sender."""
+"""Shared helpers for the reminder tests: an in-memory sender, a dispatcher over a test app's
+reminders context, a clock that runs, and end-to-end helpers."""
 
 from __future__ import annotations
 
@@ -17,12 +18,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.app import App, open_app
 from bot.core.bot import CoachBot
-from bot.core.clock import FakeClock
 from bot.core.db import Database
 from bot.core.replies import Reply
-from bot.core.settings import PROJECT_ROOT, load_settings
+from bot.core.settings import PROJECT_ROOT
 from bot.features.reminders import RemindersContext
 from bot.features.reminders.dispatcher import ReminderDispatcher
 from bot.features.reminders.pacing import Pacer
@@ -66,11 +65,6 @@ class MemorySender:
 
     def in_channel(self, channel_id: int) -> list[Post]:
         return [p for p in self.posts if p.channel_id == channel_id]
-
-
-async def open_test_app(tmp_path: Path, clock: FakeClock, **overrides: object) -> App:
-    settings = load_settings(_env_file=None, database_path=tmp_path / "c.db", **overrides)
-    return await open_app(settings, clock=clock)
 
 
 async def no_sleep(_: float) -> None:

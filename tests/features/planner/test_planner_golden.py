@@ -1,7 +1,7 @@
 """Golden plans for three personas, rendered one line per session for easy review.
 
-Run with UPDATE_GOLDEN=1 to rewrite tests/golden/*.txt after an intended change, then read the
-diff for coaching sense before committing it.
+Run with UPDATE_GOLDEN=1 to rewrite tests/features/planner/golden/*.txt after an intended
+change, then read the diff for coaching sense before committing it.
 """
 
 from __future__ import annotations
