@@ -1,11 +1,12 @@
 """Benchmark the FAQ matcher: accuracy on the eval sets, latency, build time and memory.
 
-Run from the repository root: `.venv/bin/python bench/faq.py [--file PATH ...]`.
-Prints figures and the misses; never asserts (tests/test_matching.py holds the floors).
-`--fit L2` refits the answer-or-abstain weights of bot/domain/decision.py on every committed
-set (pure Python logistic regression), prints them and their figures per set, and leaves copying
-them into decision.py to a person. `--fit L2 --loo` validates instead: for each set, fit on the
-others and report the held-out set's figures (how a refit generalises to unseen wording).
+Run from the repository root: `.venv/bin/python -m bench.faq [--file PATH ...]`.
+Prints figures and the misses; never asserts (tests/features/faq/test_matching.py holds the
+floors). `--fit L2` refits the answer-or-abstain weights on every committed set (pure Python
+logistic regression), writes them to knowledge/decision.json (the only way that file is made;
+review it with `git diff`) and prints their figures per set. `--fit L2 --loo` validates instead,
+writing nothing: for each set, fit on the others and report the held-out set's figures (how a
+refit generalises to unseen wording).
 """
 
 from __future__ import annotations
@@ -14,17 +15,16 @@ import argparse
 import json
 import math
 import statistics
-import sys
 import time
 from pathlib import Path
 
+from bot.features.faq import decision
+from bot.features.faq.decision import DECISION_FILE, Features
+from bot.features.faq.loader import load_folder
+from bot.features.faq.matching import Matcher
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bot.features.faq import decision, text  # noqa: E402
-from bot.features.faq.loader import load_knowledge  # noqa: E402
-from bot.features.faq.matching import Matcher  # noqa: E402
-
+KNOWLEDGE = ROOT / "knowledge"
 DATA = ROOT / "tests" / "data"
 FIT_FILES = (
     DATA / "faq_questions.jsonl",
@@ -81,12 +81,11 @@ def _examples(matcher: Matcher, path: Path) -> list[tuple[list[float], int, bool
     """(features, 1 if answering with the best entry is right, is the row in scope)."""
     out = []
     for row in (json.loads(line) for line in path.read_text().splitlines() if line.strip()):
-        q = matcher._query(row["q"])
-        ranked = matcher._rank(q, text.fold(row["q"]))
-        if ranked:
-            best = matcher._docs[ranked[0].index].entry.id
-            right = row["id"] is not None and best == row["id"]
-            out.append((list(matcher.features(q, ranked)), int(right), row["id"] is not None))
+        evidence = matcher.evidence(row["q"])
+        if evidence is not None:
+            best, features = evidence
+            right = row["id"] is not None and best.id == row["id"]
+            out.append((list(features), int(right), row["id"] is not None))
     return out
 
 
@@ -129,7 +128,7 @@ def _figures(
 
 
 def fit(matcher: Matcher, l2: float, loo: bool) -> None:
-    """Print refit weights and per-set figures, or leave-one-set-out figures."""
+    """Write refit weights and print per-set figures, or print leave-one-set-out figures."""
     examples = {path: _examples(matcher, path) for path in FIT_FILES}
     if loo:
         for held in FIT_FILES:
@@ -137,8 +136,16 @@ def fit(matcher: Matcher, l2: float, loo: bool) -> None:
             weights, bias = _fit_weights(rows, l2)
             print(f"  held out {held.name}: {_figures(examples[held], weights, bias)}")
         return
-    weights, bias = _fit_weights([ex for exs in examples.values() for ex in exs], l2)
-    print(f"WEIGHTS = Features({', '.join(f'{a:.3f}' for a in weights)})\nBIAS = {bias:.3f}")
+    fitted, fitted_bias = _fit_weights([ex for exs in examples.values() for ex in exs], l2)
+    # Three decimals are plenty for this model and keep refits readable in a diff; the figures
+    # below are those of the rounded numbers, i.e. of the file as written.
+    weights, bias = [round(w, 3) for w in fitted], round(fitted_bias, 3)
+    target = KNOWLEDGE / DECISION_FILE
+    sets = [path.name for path in FIT_FILES]
+    target.write_text(decision.model_json(Features(*weights), bias, {"l2": l2, "sets": sets}))
+    print(f"wrote {target.relative_to(ROOT)}: bias {bias}, weights")
+    for name, weight in zip(Features._fields, weights, strict=True):
+        print(f"  {name:<9} {weight:8.3f}")
     for path, exs in examples.items():
         print(f"  {path.name}: {_figures(exs, weights, bias)}")
 
@@ -150,10 +157,11 @@ def main() -> None:
     parser.add_argument("--loo", action="store_true", help="with --fit: leave-one-set-out")
     args = parser.parse_args()
     sources = ROOT.parent / "shared" / "sources"
-    kb = load_knowledge(ROOT / "knowledge", sources if sources.is_dir() else None)
+    knowledge = load_folder(KNOWLEDGE, sources if sources.is_dir() else None)
     start = time.perf_counter()
-    matcher = Matcher(kb)
-    print(f"entries: {len(kb)}  matcher build: {(time.perf_counter() - start) * 1000:.1f} ms")
+    matcher = Matcher(knowledge.kb, knowledge.vocabulary, knowledge.decision)
+    elapsed_ms = (time.perf_counter() - start) * 1000
+    print(f"entries: {len(knowledge.kb)}  matcher build: {elapsed_ms:.1f} ms")
     if args.fit is not None:
         fit(matcher, args.fit, args.loo)
         return

@@ -1,19 +1,22 @@
-"""Load and validate `knowledge/`: topics.yaml plus one Markdown entry per file (pure, no I/O
-beyond reading the files). Every problem in every file is collected, so a curator fixes them all
-in one pass instead of one per restart."""
+"""Load and validate `knowledge/`: topics.yaml, one Markdown entry per file, the matcher's
+vocabulary.yaml and the decision model's decision.json (pure, no I/O beyond reading the files).
+Every problem in every file is collected, so a curator fixes them all in one pass instead of one
+per restart."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
+from bot.features.faq.decision import DECISION_FILE, DecisionModel, parse_model
 from bot.features.faq.knowledge import Article, Entry, KnowledgeBase, Source, Topic
+from bot.features.faq.vocabulary import VOCABULARY_FILE, Issue, Vocabulary, parse_vocabulary
 
 # The C loader is the same safe constructor as yaml.safe_load, just faster; it keeps line marks.
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -30,6 +33,7 @@ _FENCE = "---"
 _TYPO = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
 
 KeyPath = tuple[str | int, ...]
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -54,21 +58,45 @@ class KnowledgeError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-def load_knowledge(knowledge_dir: Path, source_dir: Path | None = None) -> KnowledgeBase:
-    kb, problems = validate_knowledge(knowledge_dir, source_dir)
-    if problems or kb is None:
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    """Everything the FAQ reads from the knowledge folder, valid together."""
+
+    kb: KnowledgeBase
+    vocabulary: Vocabulary
+    decision: DecisionModel
+
+
+def load_folder(knowledge_dir: Path, source_dir: Path | None = None) -> Knowledge:
+    """Raises KnowledgeError listing every problem in every file of the folder."""
+    knowledge, problems = validate_folder(knowledge_dir, source_dir)
+    if problems or knowledge is None:
         raise KnowledgeError(problems)
-    return kb
+    return knowledge
+
+
+def load_knowledge(knowledge_dir: Path, source_dir: Path | None = None) -> KnowledgeBase:
+    """The entries alone, from a folder whose every file (vocabulary included) is valid."""
+    return load_folder(knowledge_dir, source_dir).kb
 
 
 def validate_knowledge(
     knowledge_dir: Path, source_dir: Path | None = None
 ) -> tuple[KnowledgeBase | None, list[Problem]]:
-    """Returns the knowledge base only when there are no problems at all."""
+    """Returns the knowledge base only when there are no problems at all (in any file)."""
+    knowledge, problems = validate_folder(knowledge_dir, source_dir)
+    return (knowledge.kb if knowledge else None), problems
+
+
+def validate_folder(
+    knowledge_dir: Path, source_dir: Path | None = None
+) -> tuple[Knowledge | None, list[Problem]]:
     problems: list[Problem] = []
     if not knowledge_dir.is_dir():
         problems.append(Problem(_show(knowledge_dir), None, None, "knowledge folder not found"))
         return None, problems
+    vocabulary = _read_tuning(knowledge_dir / VOCABULARY_FILE, parse_vocabulary, problems)
+    decision = _read_tuning(knowledge_dir / DECISION_FILE, parse_model, problems)
     sources_on = source_dir is not None and source_dir.is_dir()
     topics, articles, texts = _read_topics(knowledge_dir / TOPICS_FILE, source_dir, problems)
     files = [p for p in sorted(knowledge_dir.glob("*.md")) if not _skipped(p)]
@@ -80,7 +108,7 @@ def validate_knowledge(
     # unique), so a broken entry isn't reported again as a dangling link in its neighbours.
     _cross_check(readable, {p.stem for p in files})
     problems.sort(key=lambda p: (p.file, p.line or 0))
-    if problems:
+    if problems or vocabulary is None or decision is None:
         return None, problems
     good = sorted((e.entry for e in readable if e.entry is not None), key=lambda e: e.id)
     entries = {e.id: e for e in good}
@@ -90,7 +118,7 @@ def validate_knowledge(
         articles=MappingProxyType(dict(articles or {})),
         source_dir=source_dir if sources_on else None,
     )
-    return kb, []
+    return Knowledge(kb, vocabulary, decision), []
 
 
 def _skipped(path: Path) -> bool:
@@ -201,6 +229,25 @@ def _nonempty_str(value: Any) -> bool:
 
 def _squash(text: str) -> str:
     return " ".join(text.split())
+
+
+# --- vocabulary.yaml and decision.json -----------------------------------------------------
+
+
+def _read_tuning(
+    path: Path, parse: Callable[[str], tuple[_T | None, list[Issue]]], problems: list[Problem]
+) -> _T | None:
+    """A matcher tuning file, its issues reported against the file with their lines."""
+    rep = _Reporter(_show(path), problems)
+    if not path.is_file():
+        rep.at((), "missing: the FAQ matcher needs it (see docs/faq-matcher.md)")
+        return None
+    text = _read_text(path, rep)
+    if text is None:
+        return None
+    value, issues = parse(text)
+    problems.extend(Problem(rep.file, i.line, i.field, i.message) for i in issues)
+    return value
 
 
 # --- topics.yaml ------------------------------------------------------------------------------

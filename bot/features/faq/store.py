@@ -1,4 +1,8 @@
-"""The live knowledge base and its matcher, swapped as a pair on `/kb reload`."""
+"""The live knowledge base and its matcher, swapped as a pair on `/kb reload`.
+
+The matcher is built from the whole folder (entries, vocabulary, decision weights), so a reload
+re-reads and validates all of it, and a problem in any file keeps the old snapshot live.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.features.faq.knowledge import KnowledgeBase
-from bot.features.faq.loader import KnowledgeError, Problem, load_knowledge
+from bot.features.faq.loader import KnowledgeError, Problem, load_folder
 from bot.features.faq.matching import Matcher
 
 log = logging.getLogger(__name__)
@@ -51,5 +55,5 @@ class KnowledgeStore:
 
 
 def _build(knowledge_dir: Path, source_dir: Path | None) -> Snapshot:
-    kb = load_knowledge(knowledge_dir, source_dir)
-    return Snapshot(kb, Matcher(kb))
+    knowledge = load_folder(knowledge_dir, source_dir)
+    return Snapshot(knowledge.kb, Matcher(knowledge.kb, knowledge.vocabulary, knowledge.decision))

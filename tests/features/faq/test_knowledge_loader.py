@@ -3,16 +3,21 @@ is reported with its file, field and line, and all problems come back at once.""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
+from bot.core.settings import PROJECT_ROOT
+from bot.features.faq.decision import DECISION_FILE
 from bot.features.faq.loader import (
     KnowledgeError,
     Problem,
+    load_folder,
     load_knowledge,
     validate_knowledge,
 )
+from bot.features.faq.vocabulary import VOCABULARY_FILE
 
 TOPICS = """\
 topics:
@@ -76,6 +81,10 @@ def dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     (kdir / "alpha.md").write_text(ALPHA, encoding="utf-8")
     (kdir / "beta.md").write_text(BETA, encoding="utf-8")
     (sdir / "art.txt").write_text(ARTICLE, encoding="utf-8")
+    # The matcher's tuning files sit beside the entries; the real ones (tests of their own
+    # problems are in test_vocabulary.py and test_decision.py).
+    for name in (VOCABULARY_FILE, DECISION_FILE):
+        shutil.copy(PROJECT_ROOT / "knowledge" / name, kdir / name)
     return kdir, sdir
 
 
@@ -111,6 +120,27 @@ def test_good_folder_loads(dirs: tuple[Path, Path]) -> None:
         ("basics", ["alpha"]),
         ("hills", ["beta"]),
     ]
+
+
+def test_the_folder_loads_with_its_vocabulary_and_decision_model(dirs: tuple[Path, Path]) -> None:
+    kdir, sdir = dirs
+    knowledge = load_folder(kdir, sdir)
+    assert [e.id for e in knowledge.kb] == ["alpha", "beta"]  # the .yaml/.json are not entries
+    assert "zzweightloss" in knowledge.vocabulary.off_topic
+    assert knowledge.decision.bias < 0
+
+
+def test_a_broken_tuning_file_fails_the_whole_folder(dirs: tuple[Path, Path]) -> None:
+    kdir, sdir = dirs
+    edit(kdir, VOCABULARY_FILE, "stop_words: [", "stop_word: [")
+    edit(kdir, DECISION_FILE, '"mass"', '"mas"')
+    kb, problems = validate_knowledge(kdir, sdir)
+    assert kb is None
+    shown = [str(p) for p in problems]
+    assert any(s.startswith("knowledge/decision.json:") and "weights.mas" in s for s in shown)
+    assert any(s.startswith("knowledge/vocabulary.yaml:") and "stop_word" in s for s in shown)
+    with pytest.raises(KnowledgeError):
+        load_knowledge(kdir, sdir)
 
 
 def test_readme_and_underscore_files_are_not_entries(dirs: tuple[Path, Path]) -> None:
@@ -313,6 +343,8 @@ def test_missing_topics_file_and_empty_folder(tmp_path: Path) -> None:
     assert kb is None
     assert any(p.file.endswith("topics.yaml") and "missing" in p.message for p in problems)
     assert any("no entry files" in p.message for p in problems)
+    for name in (VOCABULARY_FILE, DECISION_FILE):
+        assert any(p.file.endswith(name) and "missing" in p.message for p in problems)
     _, problems = validate_knowledge(tmp_path / "nope", None)
     assert "knowledge folder not found" in problems[0].message
 

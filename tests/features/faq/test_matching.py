@@ -7,9 +7,10 @@ import json
 import pytest
 
 from bot.core.settings import PROJECT_ROOT
-from bot.features.faq import decision, text
+from bot.features.faq import text
+from bot.features.faq.decision import Features
 from bot.features.faq.knowledge import KnowledgeBase
-from bot.features.faq.loader import load_knowledge
+from bot.features.faq.loader import Knowledge, load_folder
 from bot.features.faq.matching import AutocompleteChoice, Match, Matcher
 
 ROOT = PROJECT_ROOT
@@ -37,13 +38,18 @@ FLOORS = {
 
 
 @pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge(ROOT / "knowledge")
+def knowledge() -> Knowledge:
+    return load_folder(ROOT / "knowledge")
 
 
 @pytest.fixture(scope="module")
-def matcher(kb: KnowledgeBase) -> Matcher:
-    return Matcher(kb)
+def kb(knowledge: Knowledge) -> KnowledgeBase:
+    return knowledge.kb
+
+
+@pytest.fixture(scope="module")
+def matcher(knowledge: Knowledge) -> Matcher:
+    return Matcher(knowledge.kb, knowledge.vocabulary, knowledge.decision)
 
 
 def _answer(matcher: Matcher, question: str) -> str | None:
@@ -241,19 +247,32 @@ def test_abstains(matcher: Matcher, question: str) -> None:
     assert len(found.suggestions) <= 3
 
 
-def test_decision_weighs_evidence_together() -> None:
-    strong = decision.Features(
+def test_decision_weighs_evidence_together(knowledge: Knowledge) -> None:
+    model = knowledge.decision
+    strong = Features(
         score=0.8, coverage=0.9, margin=0.2, dice=0.8, titled=0.6,
         foreign=0.0, cue=0.0, mass=1.8, anchor=0.7,
     )  # fmt: skip
-    assert decision.answers(strong)
+    assert model.answers(strong)
     # The same match made mostly of off-topic cue words, or with no lead over the runner-up and
     # much foreign content, is not an answer.
-    assert not decision.answers(strong._replace(cue=0.6, coverage=0.4, score=0.45))
-    assert not decision.answers(
+    assert not model.answers(strong._replace(cue=0.6, coverage=0.4, score=0.45))
+    assert not model.answers(
         strong._replace(margin=0.0, foreign=0.6, coverage=0.35, score=0.4, dice=0.4)
     )
-    assert decision.probability(strong) > decision.probability(strong._replace(margin=0.0))
+    assert model.probability(strong) > model.probability(strong._replace(margin=0.0))
+
+
+def test_evidence_is_what_match_decides_on(matcher: Matcher, knowledge: Knowledge) -> None:
+    """bench/faq.py refits the decision on evidence(); it must be the features match() uses."""
+    for question in ("do hill sprints build muscle", "what running shoes are best for hills"):
+        evidence = matcher.evidence(question)
+        assert evidence is not None
+        best, features = evidence
+        found = matcher.match(question)
+        assert found.answered == knowledge.decision.answers(features)
+        assert found.entry in (best, None)
+    assert matcher.evidence("asdfgh qwerty") is None
 
 
 def test_abstention_still_suggests_nearest_entries(matcher: Matcher) -> None:
