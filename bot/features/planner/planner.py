@@ -12,29 +12,17 @@ from dataclasses import dataclass
 from itertools import combinations
 from types import MappingProxyType
 
+from bot.features.planner.content import PlannerText, bundled_content
 from bot.features.planner.profile import AgeBand, Goal, Hills, Level, Profile
 from bot.features.planner.sessions import (
     DAYS,
-    EASING_IN_NOTE,
     EASY_MINUTES,
-    GOAL_NOTES,
     HARD_KINDS,
     HARD_ROTATION,
-    HILLS_NOTES,
     INTERVALS,
-    LIFTER_NOTE,
     LONG_MINUTES,
-    LONG_RUN_NOTE,
-    NEW_RUNNER_NOTE,
-    NUTRITION_NOTES,
-    OLDER_NOTE,
-    PROGRESSION_NOTE,
-    RECOVERY_WEEK_NOTE,
     REP_CAP,
-    SAFETY,
-    TITLES,
     TRAINED_FLAT_ROTATION,
-    TRAINED_NOTE,
     WHY,
     WHY_ENDURANCE_STRENGTH,
     WHY_LIFTER,
@@ -44,9 +32,12 @@ from bot.features.planner.sessions import (
     Day,
     Minutes,
     SessionKind,
+    goal_note,
+    hills_note,
     interval_details,
     run_details,
     strength_details,
+    title,
 )
 
 __all__ = ["Day", "Session", "SessionKind", "WeekPlan", "hard_cap", "is_recovery_week", "plan_week"]
@@ -322,8 +313,11 @@ def _minutes(table: Minutes, week: int, recovery: bool, easing_in: bool) -> int:
 
 
 # --- the plan ------------------------------------------------------------------------------------
-def plan_week(profile: Profile, week: int) -> WeekPlan:
-    """The plan for `profile` in training week `week` (1-based); same inputs, same plan."""
+def plan_week(profile: Profile, week: int, content: PlannerText | None = None) -> WeekPlan:
+    """The plan for `profile` in training week `week` (1-based); same inputs, same plan.
+
+    `content` is the wording to use; None means the content.yaml shipped with the planner.
+    """
     if isinstance(week, bool) or not isinstance(week, int) or week < 1:
         raise ValueError(f"week must be a whole number from 1, not {week!r}")
     recovery = is_recovery_week(week)
@@ -333,7 +327,8 @@ def plan_week(profile: Profile, week: int) -> WeekPlan:
     if shape.drop_last_hard:
         last = max(d for d, role in enumerate(layout) if role == "H")
         layout = (*layout[:last], "-", *layout[last + 1 :])
-    ctx = Context(profile=profile, recovery_week=recovery, easing_in=easing_in)
+    text = bundled_content() if content is None else content
+    ctx = Context(profile=profile, recovery_week=recovery, easing_in=easing_in, text=text)
     hard_kinds = iter(_hard_kinds(shape))
     strides_day = (
         next((d for d, r in enumerate(layout) if r == "E"), None) if shape.strides else None
@@ -353,8 +348,8 @@ def plan_week(profile: Profile, week: int) -> WeekPlan:
         week=week,
         recovery_week=recovery,
         sessions=tuple(sessions),
-        notes=_notes(profile, week, shape, layout, sessions),
-        safety=SAFETY,
+        notes=_notes(profile, week, shape, layout, sessions, text),
+        safety=text.safety,
         hard_cap=hard_cap(profile, week),
     )
 
@@ -373,17 +368,15 @@ def _session(day: Day, kind: SessionKind, profile: Profile, week: int, ctx: Cont
         details = run_details(run_kind, minutes, ctx)
         if kind is SessionKind.STRIDES:
             assert reps is not None and work is not None
-            details += " Then " + interval_details(kind, reps, work, ctx)
+            strides = interval_details(kind, reps, work, ctx)
+            details = ctx.text.runs.with_strides.format(run=details, strides=strides)
     else:
         assert reps is not None and work is not None
         details = interval_details(kind, reps, work, ctx)
-    title = TITLES[kind]
-    if kind is SessionKind.STRENGTH and profile.lifts:
-        title = "Your lifting session"
     return Session(
         day=day,
         kind=kind,
-        title=title,
+        title=title(kind, ctx),
         details=details,
         hard=kind in HARD_KINDS,
         reps=reps,
@@ -409,34 +402,37 @@ def _why(kind: SessionKind, profile: Profile) -> tuple[str, ...]:
 
 
 def _notes(
-    profile: Profile, week: int, shape: _Shape, layout: Layout, sessions: list[Session]
+    profile: Profile,
+    week: int,
+    shape: _Shape,
+    layout: Layout,
+    sessions: list[Session],
+    text: PlannerText,
 ) -> tuple[str, ...]:
     kinds = {s.kind for s in sessions}
-    notes = [GOAL_NOTES[profile.goal]]
+    n = text.notes
+    notes = [goal_note(profile.goal, text)]
     if SessionKind.LONG_RUN in kinds:
-        notes.append(LONG_RUN_NOTE)
+        notes.append(n.long_run)
     if profile.goal is not Goal.ENDURANCE:
-        notes += NUTRITION_NOTES
+        notes += [n.eat, n.sleep]
     if profile.lifts:
-        notes.append(LIFTER_NOTE)
+        notes.append(n.lifter)
     if shape.hard:
-        notes.append(HILLS_NOTES[profile.hills])
+        notes.append(hills_note(profile.hills, text))
     if profile.level is Level.NEW:
-        notes.append(NEW_RUNNER_NOTE)
+        notes.append(n.new_runner)
     elif profile.level is Level.TRAINED:
-        notes.append(TRAINED_NOTE)
+        notes.append(n.trained)
     if profile.age is AgeBand.AGE_60_PLUS:
-        notes.append(OLDER_NOTE)
+        notes.append(n.older)
     if _easing_in(profile, week):
-        notes.append(EASING_IN_NOTE)
-    notes.append(RECOVERY_WEEK_NOTE if is_recovery_week(week) else PROGRESSION_NOTE)
+        notes.append(n.easing_in)
+    notes.append(n.recovery_week if is_recovery_week(week) else n.progression)
     rest = [DAYS[d].value for d, role in enumerate(layout) if role == "-"]
     if rest:
-        text = f"Rest or recovery days (walk, mobility, nothing hard): {', '.join(rest)}."
+        note = n.rest_days.format(rest_days=", ".join(rest))
         if len(sessions) < profile.days:
-            text += (
-                f" You have {profile.days} days; {len(sessions)} sessions leave room for the "
-                "recovery that makes training work."
-            )
-        notes.append(text)
+            note += " " + n.rest_days_room.format(days=profile.days, sessions=len(sessions))
+        notes.append(note)
     return tuple(notes)
