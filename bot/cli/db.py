@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.core.commandline import CliError
 from bot.core.db import Database, StorageError
 from bot.core.render import Renderer
-from bot.core.settings import load_settings
+from bot.core.settings import Settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -26,8 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     backup.set_defaults(handler=cmd_backup)
 
 
-def cmd_backup(args: argparse.Namespace) -> int:
-    settings = load_settings()
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     source = settings.database_path.resolve()
     target = Path(args.path).expanduser().resolve()
     _check_target(source, target, force=args.force)

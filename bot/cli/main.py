@@ -4,31 +4,24 @@ feature's own subcommands (found in `bot/features/<feature>/cli.py`)."""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import base64
 import binascii
 import importlib
 import importlib.util
-import logging
 import pkgutil
-import signal
-import stat
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
-import aiohttp
 import discord
-from pydantic import ValidationError
 
 import bot.features
+from bot.cli.check import cmd_check
+from bot.cli.serve import cmd_console, cmd_run, cmd_sync
 from bot.core.commandline import EXIT_USAGE, CliError
 from bot.core.db import StorageError
-from bot.core.render import Renderer, TemplateProblem
-from bot.core.settings import ConfigError, Settings, configure_logging, load_settings
-from bot.features.faq import KnowledgeError, validate_knowledge
-
-log = logging.getLogger("bot")
+from bot.core.render import TemplateProblem
+from bot.core.settings import ConfigError, Settings, load_settings
+from bot.features.faq import KnowledgeError
 
 # Exactly what the bot needs: see channels, post answers and reminders, and embed them.
 INVITE_PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
@@ -72,7 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = getattr(args, "handler", None) or COMMANDS[args.command]
     try:
-        return int(handler(args))
+        # Loaded once, here, and passed in; `check` and `invite` load it themselves (a bad
+        # setting is what check reports, and invite --application-id needs none).
+        settings = None if args.command in SETTINGS_OPTIONAL else load_settings()
+        return int(handler(args, settings))
     except (ConfigError, CliError, StorageError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
@@ -83,144 +79,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TemplateProblem as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
-
-
-def _settings() -> Settings:
-    settings = load_settings()
-    configure_logging(settings.log_level)
-    return settings
-
-
-def cmd_run(args: argparse.Namespace) -> int:
-    settings = _settings()
-    token = settings.token
-    warn_if_env_file_exposed(Path(".env"))
-    return asyncio.run(_run(settings, token))
-
-
-def warn_if_env_file_exposed(path: Path) -> bool:
-    """The token lives in .env: say so if other users on the machine can read it."""
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        return False
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        log.warning(
-            "%s is readable by other users and holds the bot token: run chmod 600 %s", path, path
-        )
-        return True
-    return False
-
-
-async def _run(settings: Settings, token: str) -> int:
-    from bot.app import create_bot, open_app
-
-    # on_ready waits this long after the last GUILD_CREATE; commands are served before it.
-    bot = create_bot(await open_app(settings), guild_ready_timeout=0.5)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    async with bot:  # closes the bot, and with it the database, on the way out
-        runner = asyncio.create_task(bot.start(token))
-        stopper = asyncio.create_task(stop.wait())
-        await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        if stop.is_set():
-            log.info("shutting down: finishing in-flight replies")
-            await bot.close()
-        stopper.cancel()
-        try:
-            await runner
-        except discord.LoginFailure:
-            raise CliError(
-                "DISCORD_TOKEN was rejected by Discord: copy the token again from the "
-                "Developer Portal (Bot > Reset Token) into .env"
-            ) from None
-        except discord.PrivilegedIntentsRequired:
-            raise CliError(
-                "Discord refused the connection's intents; this bot needs none "
-                "privileged, so check DISCORD_TOKEN belongs to this bot"
-            ) from None
-        except (aiohttp.ClientError, OSError) as exc:
-            # Login is one HTTP call that discord.py doesn't retry: no network, DNS, a proxy.
-            where = settings.discord_api_base or "discord.com"
-            raise CliError(f"cannot reach Discord at {where}: {exc}") from None
-    return 0
-
-
-def cmd_console(args: argparse.Namespace) -> int:
-    settings = load_settings()
-    configure_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
-    from bot.app import open_app
-    from bot.console import run_console
-
-    async def go() -> int:
-        return await run_console(await open_app(settings), admin=not args.member)
-
-    return asyncio.run(go())
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    problems: list[str] = []
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        problems.extend(exc.problems)
-        settings = _settings_without(exc.fields)
-    sources = settings.resolved_sources_dir
-    kb, kb_problems = validate_knowledge(settings.knowledge_dir, sources)
-    problems.extend(str(p) for p in kb_problems)
-    renderer = Renderer(settings.templates_dir)
-    template_problems = renderer.check()
-    problems.extend(template_problems)
-    if problems:
-        print(renderer.text("cli/check.j2", problems=problems), file=sys.stderr)
-        return 1
-    print(
-        renderer.text(
-            "cli/check.j2",
-            problems=[],
-            entries=len(kb) if kb else 0,
-            quotes_checked=sources is not None,
-            templates=len(list(settings.templates_dir.rglob("*.j2"))),
-        )
-    )
-    return 0
-
-
-def _settings_without(bad: tuple[str, ...]) -> Settings:
-    """The configuration with only the bad fields reset to defaults, so `check` still checks the
-    configured KNOWLEDGE_DIR/TEMPLATES_DIR when, say, DEFAULT_TIMEZONE is wrong."""
-    defaults = {name: Settings.model_fields[name].default for name in bad}
-    try:
-        return Settings(**defaults)
-    except ValidationError:
-        return Settings.model_construct()
-
-
-def cmd_sync(args: argparse.Namespace) -> int:
-    settings = _settings()
-    token = settings.token
-    return asyncio.run(_sync(settings, token))
-
-
-async def _sync(settings: Settings, token: str) -> int:
-    from bot.app import create_bot, open_app
-
-    app = await open_app(settings)
-    services = app.services
-    bot = create_bot(app, force_sync=True)
-    try:
-        async with bot:
-            await bot.login(token)  # setup_hook runs here and syncs
-    except discord.LoginFailure:
-        raise CliError("DISCORD_TOKEN was rejected by Discord") from None
-    print(
-        services.renderer.text(
-            "cli/sync.j2", count=len(services.catalog), guild_id=settings.dev_guild_id
-        )
-    )
-    return 0
 
 
 def application_id_from_token(token: str) -> int:
@@ -235,9 +93,10 @@ def application_id_from_token(token: str) -> int:
         ) from None
 
 
-def cmd_invite(args: argparse.Namespace) -> int:
+def cmd_invite(args: argparse.Namespace, settings: Settings | None) -> int:
     app_id = args.application_id
     if app_id is None:
+        # Only now: with --application-id the URL needs no configuration at all.
         settings = load_settings()
         if settings.discord_token is None:
             raise CliError(
@@ -259,3 +118,4 @@ COMMANDS = {
     "sync": cmd_sync,
     "invite": cmd_invite,
 }
+SETTINGS_OPTIONAL = frozenset({"check", "invite"})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -54,6 +55,25 @@ def test_check_passes_on_the_repository(clean_env: Path, capsys: pytest.CaptureF
     out = capsys.readouterr().out
     assert out.startswith("OK")
     assert "knowledge entries" in out and "templates compile" in out
+
+
+def test_check_reports_a_planner_content_problem_with_file_and_line(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    from bot.features.planner import content
+
+    broken = clean_env / "content.yaml"
+    text = content._bundled().read_text(encoding="utf-8")
+    lines = text.splitlines()
+    # The first line that fills in {reps}: swap it for a placeholder the text may not use.
+    index = next(i for i, line in enumerate(lines) if "{reps}" in line)
+    lines[index] = lines[index].replace("{reps}", "{sets_of_doom}", 1)
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(content, "_bundled", lambda: broken)
+    key_line = max(i for i in range(index + 1) if re.match(r"\s*\w+:", lines[i])) + 1
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert f"content.yaml:{key_line}:" in err and "{sets_of_doom} is not allowed" in err
 
 
 def test_check_reports_every_problem_at_once(
@@ -156,7 +176,7 @@ def test_python_dash_m_bot_is_the_coach_command(tmp_path: Path) -> None:
 def test_env_file_readable_by_others_is_warned_about(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from bot.cli.main import warn_if_env_file_exposed
+    from bot.cli.serve import warn_if_env_file_exposed
 
     env = tmp_path / ".env"
     env.write_text("DISCORD_TOKEN=x\n")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli.main import _sync
+from bot.cli.serve import _sync
 from tests.support.fakediscord.server import FakeDiscord
 from tests.support.harness import BotRunner, Club, settings_for
 

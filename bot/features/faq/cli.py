@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.core.commandline import CliError
 from bot.core.render import Renderer
-from bot.core.settings import load_settings
+from bot.core.settings import Settings
 from bot.core.terminal import reply_text
 from bot.features.faq.handlers import reply_for
 from bot.features.faq.knowledge import KnowledgeBase
@@ -31,10 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ask.set_defaults(handler=cmd_ask)
 
 
-def cmd_ask(args: argparse.Namespace) -> int:
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if (args.question is None) == (args.batch is None):
         raise CliError("coach ask: give either a QUESTION or --batch FILE (not both)")
-    settings = load_settings()
     renderer = Renderer(settings.templates_dir)
     store = KnowledgeStore.load(settings.knowledge_dir, settings.resolved_sources_dir)
     kb, matcher = store.kb, store.matcher

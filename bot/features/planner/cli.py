@@ -8,7 +8,7 @@ import sys
 
 from bot.core.commandline import CliError
 from bot.core.render import Renderer
-from bot.core.settings import load_settings
+from bot.core.settings import Settings
 from bot.features.planner.calendar import LAST_WEEK
 from bot.features.planner.planner import plan_week
 from bot.features.planner.profile import Profile, ProfileError
@@ -40,8 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     plan.set_defaults(handler=cmd_plan)
 
 
-def cmd_plan(args: argparse.Namespace) -> int:
-    renderer = Renderer(load_settings().templates_dir)
+def cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
+    renderer = Renderer(settings.templates_dir)
 
     def bad(option: str, **context: object) -> CliError:
         return CliError(renderer.text("planner/plan/cli_error.j2", option=option, **context))

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from bot.core.clock import Clock, SystemClock
 from bot.core.commandline import CliError
 from bot.core.render import Renderer
-from bot.core.settings import load_settings
+from bot.core.settings import Settings
 from bot.features.reminders.schedule import ScheduleError, WeeklySchedule, parse_date
 
 MAX_COUNT = 520  # ten years of weeks
@@ -52,9 +52,9 @@ def preview_lines(
     return [(schedule.local(p), p.astimezone(UTC)) for p in posts]
 
 
-def cmd_preview(args: argparse.Namespace, clock: Clock | None = None) -> int:
+def cmd_preview(args: argparse.Namespace, settings: Settings, clock: Clock | None = None) -> int:
     rows = preview_lines(
         args.weekday, args.time, args.timezone, args.count, args.start, clock or SystemClock()
     )
-    print(Renderer(load_settings().templates_dir).text("reminders/cli_preview.j2", rows=rows))
+    print(Renderer(settings.templates_dir).text("reminders/cli_preview.j2", rows=rows))
     return 0
