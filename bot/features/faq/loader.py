@@ -14,12 +14,10 @@ from typing import Any, TypeVar
 
 import yaml
 
+from bot.core import yamlnodes
 from bot.features.faq.decision import DECISION_FILE, DecisionModel, parse_model
 from bot.features.faq.knowledge import Article, Entry, KnowledgeBase, Source, Topic
 from bot.features.faq.vocabulary import VOCABULARY_FILE, Issue, Vocabulary, parse_vocabulary
-
-# The C loader is the same safe constructor as yaml.safe_load, just faster; it keeps line marks.
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 TOPICS_FILE = "topics.yaml"
 MIN_ALIASES = 3
@@ -169,24 +167,11 @@ class _Reporter:
 
 def _parse_yaml(text: str, first_line: int, rep: _Reporter) -> _Doc | None:
     """Parse with the safe loader; `first_line` is the file line where `text` starts."""
-    loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + mark.line if mark is not None else None
-        detail = " ".join(str(exc.problem or exc.context or "syntax error").split())
-        ctx = exc.context_mark
-        if exc.context and ctx is not None and mark is not None and ctx.line != mark.line:
-            detail += f" ({exc.context} at line {first_line + ctx.line})"
-        rep.at((), f"invalid YAML: {detail}", line)
+        node, data = yamlnodes.load(text, first_line)
+    except yamlnodes.YamlSyntaxError as exc:
+        rep.at((), exc.message, exc.line if exc.line is not None else first_line)
         return None
-    except yaml.YAMLError as exc:
-        rep.at((), f"invalid YAML: {' '.join(str(exc).split())}", first_line)
-        return None
-    finally:
-        loader.dispose()
     lines: dict[KeyPath, int] = {}
     if node is not None:
         _index(node, (), first_line, lines, rep)

@@ -16,6 +16,8 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from bot.core import yamlnodes
+from bot.core.yamlnodes import line_of
 from bot.features.faq.text import URL_TOKEN
 
 VOCABULARY_FILE = "vocabulary.yaml"
@@ -23,7 +25,6 @@ SENTINEL_PREFIX = "zz"
 MAX_LEADING_WORDS = 3  # the matcher looks at a question's first one to three words
 
 # The C composer is the same safe parser as yaml.SafeLoader, just faster; both keep node marks.
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _WORD = re.compile(r"[a-z0-9]+")
 _SENTINEL = re.compile(rf"{SENTINEL_PREFIX}[a-z0-9]+")
 _NULL_TAG = "tag:yaml.org,2002:null"
@@ -94,7 +95,7 @@ class _Checker:
         """The (key, value) pairs of a mapping node (`field` None: the file's top level);
         duplicate keys are reported and skipped."""
         if not isinstance(node, yaml.MappingNode):
-            self.report(_line(node), field, f"must be a mapping, not {_kind(node)}")
+            self.report(line_of(node), field, f"must be a mapping, not {_kind(node)}")
             return []
         pairs: list[tuple[_Scalar, yaml.Node]] = []
         first: dict[str, int] = {}
@@ -114,15 +115,15 @@ class _Checker:
 
     def scalar(self, node: yaml.Node, field: str) -> _Scalar | None:
         if not isinstance(node, yaml.ScalarNode):
-            self.report(_line(node), field, f"must be text, not {_kind(node)}")
+            self.report(line_of(node), field, f"must be text, not {_kind(node)}")
             return None
         if node.tag == _NULL_TAG:  # only a plain scalar (empty, ~ or null) resolves to null
-            self.report(_line(node), field, 'has no value (write "" for an empty one)')
+            self.report(line_of(node), field, 'has no value (write "" for an empty one)')
             return None
         if node.tag not in _TEXT_TAGS:
-            self.report(_line(node), field, f"unsupported YAML tag {node.tag!r}")
+            self.report(line_of(node), field, f"unsupported YAML tag {node.tag!r}")
             return None
-        return _Scalar(node.value, _line(node))
+        return _Scalar(node.value, line_of(node))
 
     def words(self, value: _Scalar, field: str, *, low: int, high: int | None) -> list[str]:
         """Space-separated folded words, `low` to `high` of them: anything else never matches."""
@@ -142,7 +143,7 @@ class _Checker:
 
     def word_list(self, node: yaml.Node, section: str) -> frozenset[str]:
         if not isinstance(node, yaml.SequenceNode):
-            self.report(_line(node), section, f"must be a list of words, not {_kind(node)}")
+            self.report(line_of(node), section, f"must be a list of words, not {_kind(node)}")
             return frozenset()
         first: dict[str, int] = {}
         for item in node.value:
@@ -194,7 +195,7 @@ class _Checker:
                 continue
             details = {k.text: v for k, v in self.mapping(value_node, field)}
             for name in details.keys() - {"kind", "why"}:
-                self.report(_line(details[name]), f"{field}.{name}", "unknown field")
+                self.report(line_of(details[name]), f"{field}.{name}", "unknown field")
             kind = self._field_text(details, "kind", field, key.line)
             why = self._field_text(details, "why", field, key.line)
             if kind is not None and kind.text not in {k.value for k in SentinelKind}:
@@ -219,7 +220,7 @@ class _Checker:
     def regex(self, node: yaml.Node, section: str) -> re.Pattern[str] | None:
         """One alternative per list item, each compiled alone so a bad one shows its line."""
         if not isinstance(node, yaml.SequenceNode) or not node.value:
-            self.report(_line(node), section, "must be a non-empty list of regular expressions")
+            self.report(line_of(node), section, "must be a non-empty list of regular expressions")
             return None
         parts: list[str] = []
         for i, item in enumerate(node.value):
@@ -240,12 +241,8 @@ class _Checker:
         try:
             return re.compile("|".join(parts))
         except re.error as exc:
-            self.report(_line(node), section, f"the joined pattern is invalid: {exc}")
+            self.report(line_of(node), section, f"the joined pattern is invalid: {exc}")
             return None
-
-
-def _line(node: yaml.Node) -> int:
-    return int(node.start_mark.line) + 1
 
 
 def _kind(node: yaml.Node) -> str:
@@ -278,21 +275,16 @@ _SECTIONS: dict[str, Callable[[_Checker, yaml.Node, str], Any]] = {
 def parse_vocabulary(text: str) -> tuple[Vocabulary | None, list[Issue]]:
     """The Vocabulary, or None and every issue found (sorted by line)."""
     checker = _Checker()
-    loader = _Loader(text)
     try:
-        root = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        detail = " ".join(str(exc.problem or exc.context or "syntax error").split())
-        return None, [Issue(mark.line + 1 if mark else None, None, f"invalid YAML: {detail}")]
-    except yaml.YAMLError as exc:
-        return None, [Issue(None, None, f"invalid YAML: {' '.join(str(exc).split())}")]
-    finally:
-        loader.dispose()
+        root = yamlnodes.compose(text)
+    except yamlnodes.YamlSyntaxError as exc:
+        return None, [Issue(exc.line, None, exc.message)]
     if root is None:
         return None, [Issue(None, None, f"empty: it needs the sections {', '.join(_SECTIONS)}")]
     if not isinstance(root, yaml.MappingNode):
-        return None, [Issue(_line(root), None, f"must be a mapping of sections, not {_kind(root)}")]
+        return None, [
+            Issue(line_of(root), None, f"must be a mapping of sections, not {_kind(root)}")
+        ]
     values: dict[str, Any] = {}
     lines: dict[str, int] = {}
     for key, node in checker.mapping(root, None):
@@ -304,7 +296,7 @@ def parse_vocabulary(text: str) -> tuple[Vocabulary | None, list[Issue]]:
         values[key.text] = read(checker, node, key.text)
         lines[key.text] = key.line
     for name in _SECTIONS.keys() - values.keys():
-        checker.report(_line(root), name, "missing section")
+        checker.report(line_of(root), name, "missing section")
     if "sentinels" in values:
         _check_sentinels(checker, values["sentinels"], lines["sentinels"])
     issues = sorted(checker.issues, key=lambda i: (i.line or 0, i.field or ""))

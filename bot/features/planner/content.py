@@ -20,9 +20,12 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from string import Formatter
 from types import MappingProxyType
-from typing import Annotated, Any, TypeVar, get_args, get_origin, get_type_hints
+from typing import Annotated, TypeVar, get_args, get_origin, get_type_hints
 
 import yaml
+
+from bot.core import yamlnodes
+from bot.core.yamlnodes import line_of
 
 __all__ = [
     "ContentError",
@@ -35,8 +38,6 @@ __all__ = [
 ]
 
 CONTENT_FILE = "content.yaml"
-# The C loader composes the same nodes as the pure-Python one, with the same line marks.
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NULL_TAG = "tag:yaml.org,2002:null"
 # Stand-in values, by placeholder type, to try each text's format specs (e.g. {distance:g}).
 _SAMPLES: Mapping[type, object] = MappingProxyType({int: 1, float: 1.5, str: "text"})
@@ -247,29 +248,14 @@ class _Report:
         return [message for _, message in sorted(self.problems, key=lambda p: p[0])]
 
 
-def _line(node: yaml.Node) -> int:
-    return int(node.start_mark.line) + 1
-
-
 def parse_content(text: str, source: str) -> tuple[PlannerText | None, list[str]]:
     """The content in `text` (read from `source`, named in messages), or None and the problems."""
     report = _Report(source)
-    loader = _Loader(text)
     try:
-        root = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        detail = " ".join(str(exc.problem or exc.context or "syntax error").split())
-        ctx = exc.context_mark
-        if exc.context and ctx is not None and mark is not None and ctx.line != mark.line:
-            detail += f" ({exc.context} at line {ctx.line + 1})"
-        report.at(mark.line + 1 if mark is not None else None, f"invalid YAML: {detail}")
+        root = yamlnodes.compose(text)
+    except yamlnodes.YamlSyntaxError as exc:
+        report.at(exc.line, exc.message)
         return None, report.sorted()
-    except yaml.YAMLError as exc:
-        report.at(None, f"invalid YAML: {' '.join(str(exc).split())}")
-        return None, report.sorted()
-    finally:
-        loader.dispose()
     if root is None:
         report.at(None, "empty file: expected the planner texts")
         return None, report.sorted()
@@ -283,23 +269,23 @@ def _section(cls: type[T], node: yaml.Node, path: str, line: int, report: _Repor
     names = [f.name for f in dataclasses.fields(cls)]
     where = f"{path}: " if path else ""
     if not isinstance(node, yaml.MappingNode):
-        report.at(_line(node), f"{where}expected a mapping with keys {', '.join(names)}")
+        report.at(line_of(node), f"{where}expected a mapping with keys {', '.join(names)}")
         return None
     found: dict[str, tuple[yaml.Node, yaml.Node]] = {}
     for key, value in node.value:
         if not isinstance(key, yaml.ScalarNode):
-            report.at(_line(key), f"{where}a key must be a plain name")
+            report.at(line_of(key), f"{where}a key must be a plain name")
             continue
         name = str(key.value)
         dotted = f"{path}.{name}" if path else name
         if name in found:
             # PyYAML keeps the last of two equal keys without a word; an editor never means that.
-            first = _line(found[name][0])
-            report.at(_line(key), f"duplicate key {dotted!r} (first at line {first})")
+            first = line_of(found[name][0])
+            report.at(line_of(key), f"duplicate key {dotted!r} (first at line {first})")
         elif name not in names:
             close = difflib.get_close_matches(name, names, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of {names}"
-            report.at(_line(key), f"unknown key {dotted!r}{hint}")
+            report.at(line_of(key), f"unknown key {dotted!r}{hint}")
         else:
             found[name] = (key, value)
     hints = get_type_hints(cls, include_extras=True)
@@ -307,7 +293,7 @@ def _section(cls: type[T], node: yaml.Node, path: str, line: int, report: _Repor
     for f in dataclasses.fields(cls):
         dotted = f"{path}.{f.name}" if path else f.name
         if f.name not in found:
-            report.at(line if path else _line(node), f"missing key {dotted!r}")
+            report.at(line if path else line_of(node), f"missing key {dotted!r}")
             continue
         key, value = found[f.name]
         kind = hints[f.name]
@@ -317,7 +303,7 @@ def _section(cls: type[T], node: yaml.Node, path: str, line: int, report: _Repor
         elif get_origin(kind) is Annotated:
             values[f.name] = _leaf(value, dotted, _placeholders(kind), report)
         else:
-            values[f.name] = _section(kind, value, dotted, _line(key), report)
+            values[f.name] = _section(kind, value, dotted, line_of(key), report)
     if len(values) < len(names) or any(v is None for v in values.values()):
         return None
     return cls(**values)
@@ -331,7 +317,7 @@ def _placeholders(hint: object) -> Mapping[str, type]:
 
 def _leaf(node: yaml.Node, path: str, allowed: Mapping[str, type], report: _Report) -> Text | None:
     """One text: a string whose {placeholders} are exactly those `allowed` for it."""
-    line = _line(node)
+    line = line_of(node)
     if not isinstance(node, yaml.ScalarNode):
         report.at(line, f"{path}: expected a text, not a {_shape(node)}")
         return None
