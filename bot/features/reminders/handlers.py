@@ -169,14 +169,16 @@ async def reminder_add(
 async def reminder_list(ctx: RemindersContext, caller: Caller) -> Reply:
     guild_id = require_manage_guild(caller)
     reminders = await ctx.reminders.list_guild(guild_id)
-    last = await ctx.reminders.last_occurrences([r.id for r in reminders])
+    ids = [r.id for r in reminders]
+    last = await ctx.reminders.last_occurrences(ids)
+    missed = await ctx.reminders.missed_counts(ids)
     rows = [
         {
             "reminder": r,
             "weekday": r.weekday.label,
             "next_post": _next_post(ctx, r),
             "last": last.get(r.id),
-            "missed": await ctx.reminders.missed_count(r.id),
+            "missed": missed.get(r.id, 0),
         }
         for r in reminders
     ]

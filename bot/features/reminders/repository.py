@@ -324,9 +324,14 @@ class ReminderRepository:
         )
         return {r["reminder_id"]: _occurrence(r) for r in rows}
 
-    async def missed_count(self, reminder_id: int) -> int:
-        row = await self._db.fetchone(
-            "SELECT COUNT(*) FROM reminder_occurrences WHERE reminder_id = ? AND state = 'missed'",
-            (reminder_id,),
+    async def missed_counts(self, reminder_ids: Sequence[int]) -> dict[int, int]:
+        """How many posts of each reminder were missed (absent: none), in one query."""
+        if not reminder_ids:
+            return {}
+        marks = ", ".join("?" * len(reminder_ids))
+        rows = await self._db.fetchall(
+            "SELECT reminder_id, COUNT(*) AS missed FROM reminder_occurrences"
+            f" WHERE state = 'missed' AND reminder_id IN ({marks}) GROUP BY reminder_id",
+            list(reminder_ids),
         )
-        return int(row[0]) if row else 0
+        return {r["reminder_id"]: int(r["missed"]) for r in rows}

@@ -1,0 +1,38 @@
+"""The reminders repository's summaries for /reminder list: one query each, whatever the count."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.core.clock import FakeClock
+from bot.features.reminders.repository import NewReminder, State
+from bot.features.reminders.schedule import Weekday
+from tests.support.reminders import GUILD, utc
+
+T0 = utc("2026-03-16T12:00:00Z")
+
+
+async def test_last_occurrence_and_missed_counts_per_reminder(make_app) -> None:  # type: ignore[no-untyped-def]
+    repo = (await make_app(FakeClock(T0))).reminders.reminders
+    first, second, quiet = [
+        await repo.add(NewReminder(GUILD, 77, Weekday.TUE, "18:30", "UTC", None, None, None, 1), T0)
+        for _ in range(3)
+    ]
+    assert first and second and quiet
+    week = timedelta(days=7)
+    for n in range(3):  # first: two missed weeks, then a sent one (the newest)
+        due = T0 + n * week
+        if n < 2:
+            assert await repo.record_missed(first.id, due, T0)
+        else:
+            assert await repo.claim(first.id, due, f"n{n}", T0)
+            await repo.record(first.id, due, State.SENT, T0, message_id=900)
+    assert await repo.claim(second.id, T0, "s", T0)  # claimed, never recorded
+    ids = [first.id, second.id, quiet.id]
+
+    last = await repo.last_occurrences(ids)
+    assert set(last) == {first.id, second.id}
+    assert last[first.id].scheduled_utc == T0 + 2 * week and last[first.id].state is State.SENT
+    assert last[second.id].state is State.CLAIMED
+    assert await repo.missed_counts(ids) == {first.id: 2}
+    assert await repo.last_occurrences([]) == {} and await repo.missed_counts([]) == {}
