@@ -47,7 +47,7 @@ def rss_mb() -> float:
 
 def run_file(matcher: Matcher, path: Path) -> None:
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    hits_in = total_in = hits_out = total_out = 0
+    hits_in = total_in = hits_out = total_out = wrong_in = 0
     latencies: list[float] = []
     misses: list[str] = []
     for row in rows:
@@ -61,6 +61,7 @@ def run_file(matcher: Matcher, path: Path) -> None:
         else:
             total_in += 1
             hits_in += got == row["id"]
+            wrong_in += got is not None and got != row["id"]
         if got != row["id"]:
             near = ", ".join(e.id for e in result.suggestions)
             misses.append(
@@ -72,7 +73,11 @@ def run_file(matcher: Matcher, path: Path) -> None:
     print(f"\n== {name}: {len(rows)} questions")
     print(f"in-scope top-1 accuracy: {hits_in}/{total_in} = {hits_in / max(total_in, 1):.3f}")
     print(f"abstention accuracy:     {hits_out}/{total_out} = {hits_out / max(total_out, 1):.3f}")
-    print(f"latency ms: median {statistics.median(latencies):.3f}  p99 {p99:.3f}")
+    # A wrong answer is worse than none: answered in scope, but with another entry.
+    print(f"wrong answers:           {wrong_in}/{total_in} = {wrong_in / max(total_in, 1):.3f}")
+    print(
+        f"latency ms: p50 {statistics.median(latencies):.3f}  p99 {p99:.3f}   RSS {rss_mb():.0f} MB"
+    )
     print(f"misses ({len(misses)}):")
     print("\n".join(misses) if misses else "  none")
 
