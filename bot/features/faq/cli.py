@@ -81,6 +81,8 @@ def answer_json(
                 "cite": kb.articles[s.article].cite,
                 "who": s.who,
                 "quote": s.quote,
+                # True only when the quote is `who`'s own words (a named person's speech).
+                "speech": s.speech,
             }
             for s in (entry.sources if entry else ())
         ],

@@ -19,11 +19,16 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where an answer comes from: the article, the expert or study if any, a verbatim quote."""
+    """Where an answer comes from: the article, the expert or study if any, a verbatim quote.
+
+    `speech` is true only when the quote is `who`'s own words (inside quotation marks in the
+    article); otherwise it is the article's words: its account of `who`'s view or of a study, or
+    (without `who`) simply its own."""
 
     article: str
     quote: str
     who: str | None = None
+    speech: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,10 +23,12 @@ TOPICS_FILE = "topics.yaml"
 MIN_ALIASES = 3
 ACTIONS = frozenset({"plan"})
 _ENTRY_FIELDS = frozenset({"id", "title", "aliases", "topic", "related", "action", "sources"})
-_SOURCE_FIELDS = frozenset({"article", "who", "quote"})
+_SOURCE_FIELDS = frozenset({"article", "who", "speech", "quote"})
 _ARTICLE_FIELDS = ("id", "file", "title", "cite")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FENCE = "---"
+# The double quotation marks that close what an article quotes as someone's own words.
+_CLOSING = frozenset({"”", '"'})
 # Hints when a quote only differs from the article by typography (a frequent copy-paste slip).
 _TYPO = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
 
@@ -54,6 +56,15 @@ class KnowledgeError(Exception):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: list[Problem] = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True, slots=True)
+class _ArticleText:
+    """A source article as the quote checks need it: whitespace squashed, and the squashed text
+    of every span inside double quotation marks (someone's own words)."""
+
+    flat: str
+    quoted: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +227,30 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
+def _article_text(text: str) -> _ArticleText:
+    return _ArticleText(_squash(text), tuple(_squash(q) for q in _quoted_spans(text)))
+
+
+def _quoted_spans(text: str) -> list[str]:
+    """What lies inside double quotation marks, curly (“…”) or straight ("…"), across line
+    breaks. An opening “ while a quotation is still open starts a new one: that is how an
+    article continues a quotation into the next paragraph (the first is left unclosed), and it
+    keeps a stray mark from swallowing more than one quotation. Single quotes are apostrophes."""
+    spans: list[str] = []
+    start: int | None = None
+    for i, char in enumerate(text):
+        if char == "“" or (char == '"' and start is None):
+            if start is not None:
+                spans.append(text[start:i])
+            start = i + 1
+        elif start is not None and char in _CLOSING:
+            spans.append(text[start:i])
+            start = None
+    if start is not None:
+        spans.append(text[start:])
+    return spans
+
+
 # --- vocabulary.yaml and decision.json -----------------------------------------------------
 
 
@@ -240,8 +275,8 @@ def _read_tuning(
 
 def _read_topics(
     path: Path, source_dir: Path | None, problems: list[Problem]
-) -> tuple[dict[str, Topic] | None, dict[str, Article] | None, dict[str, str] | None]:
-    """Topics and articles (None when unusable), plus squashed article texts when checkable."""
+) -> tuple[dict[str, Topic] | None, dict[str, Article] | None, dict[str, _ArticleText] | None]:
+    """Topics and articles (None when unusable), plus the article texts when checkable."""
     rep = _Reporter(_show(path), problems)
     if not path.is_file():
         rep.at((), "missing: it declares the topics and source articles")
@@ -265,7 +300,8 @@ def _read_topics(
                 rep.at(("topics", i, "id"), f"duplicate topic id {item['id']!r}")
             topics[item["id"]] = Topic(item["id"], item["name"].strip())
     articles: dict[str, Article] = {}
-    texts: dict[str, str] | None = {} if source_dir is not None and source_dir.is_dir() else None
+    checkable = source_dir is not None and source_dir.is_dir()
+    texts: dict[str, _ArticleText] | None = {} if checkable else None
     for i, item in _items(doc.data, "articles", rep):
         if not _check_fields(item, _ARTICLE_FIELDS, ("articles", i), rep):
             continue
@@ -275,7 +311,7 @@ def _read_topics(
         if texts is not None and source_dir is not None:
             src = source_dir / item["file"]
             try:
-                texts[item["id"]] = _squash(src.read_text(encoding="utf-8"))
+                texts[item["id"]] = _article_text(src.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError) as exc:
                 rep.at(("articles", i, "file"), f"cannot read article {_show(src)}: {exc}")
     if rep.count > before:
@@ -331,7 +367,7 @@ def _read_entry(
     path: Path,
     topics: Mapping[str, Topic] | None,
     articles: Mapping[str, Article] | None,
-    texts: Mapping[str, str] | None,
+    texts: Mapping[str, _ArticleText] | None,
     problems: list[Problem],
 ) -> _Parsed | None:
     rep = _Reporter(_show(path), problems)
@@ -421,7 +457,7 @@ def _str_list(
 def _sources(
     data: dict[str, Any],
     articles: Mapping[str, Article] | None,
-    texts: Mapping[str, str] | None,
+    texts: Mapping[str, _ArticleText] | None,
     rep: _Reporter,
 ) -> list[Source]:
     value = data.get("sources")
@@ -429,13 +465,16 @@ def _sources(
         rep.at(("sources",), "missing required field", 1)
         return []
     if not isinstance(value, list) or not value:
-        rep.at(("sources",), "must be a list of at least 1 source (article, quote, optional who)")
+        rep.at(
+            ("sources",),
+            "must be a list of at least 1 source (article, quote, optional who, speech)",
+        )
         return []
     out: list[Source] = []
     for i, item in enumerate(value):
         path: KeyPath = ("sources", i)
         if not isinstance(item, dict):
-            rep.at(path, "must be a mapping with article, quote and optional who")
+            rep.at(path, "must be a mapping with article, quote and optional who, speech")
             continue
         for key in item:
             if key not in _SOURCE_FIELDS:
@@ -448,33 +487,78 @@ def _sources(
                 rep.at((*path, key), "must be a non-empty string")
         if "who" in item and not _nonempty_str(who):
             rep.at((*path, "who"), "must be a non-empty string (or leave 'who' out)")
+        speech = _speech(item, path, rep)
         if not (_nonempty_str(article) and _nonempty_str(quote)):
             continue
         if articles is not None and article not in articles:
             known = ", ".join(articles)
             rep.at((*path, "article"), f"unknown article {article!r} (known: {known})")
         elif texts is not None and article in texts:
-            _check_quote(quote, article, texts[article], articles, (*path, "quote"), rep)
-        out.append(Source(article=article, quote=quote, who=who.strip() if who else None))
+            name = articles[article].file if articles else article
+            found = _check_quote(quote, name, texts[article], (*path, "quote"), rep)
+            if found and speech and _nonempty_str(who):
+                _check_speech(quote, who, name, texts[article], (*path, "speech"), rep)
+        out.append(
+            Source(
+                article=article,
+                quote=quote,
+                who=who.strip() if _nonempty_str(who) else None,
+                speech=speech is True,
+            )
+        )
     return out
 
 
-def _check_quote(
-    quote: str,
-    article: str,
-    text: str,
-    articles: Mapping[str, Article] | None,
-    path: KeyPath,
-    rep: _Reporter,
-) -> None:
+def _speech(item: dict[str, Any], path: KeyPath, rep: _Reporter) -> bool | None:
+    """`speech` says whether the quote is `who`'s own words: required with `who`, since a name
+    alone could mean either; true only with a `who` (a source without one is the article's own
+    words). None when it is absent or invalid (any problem is reported here)."""
+    has_who = _nonempty_str(item.get("who"))
+    if "speech" not in item:
+        if has_who:
+            rep.at(
+                path,
+                f"missing 'speech': true if the quote is the own words of {item['who']!r}"
+                " (inside quotation marks in the article), false if it is the article's account"
+                " of their view or of a study",
+            )
+        return None
+    speech = item["speech"]
+    if not isinstance(speech, bool):
+        rep.at((*path, "speech"), f"must be true or false, not {speech!r}")
+        return None
+    if speech and "who" not in item:  # (an empty `who` is reported as such)
+        rep.at((*path, "speech"), "speech: true needs a 'who' (the person whose words they are)")
+        return None
+    return speech
+
+
+def _check_quote(quote: str, name: str, text: _ArticleText, path: KeyPath, rep: _Reporter) -> bool:
+    """True when the quote appears verbatim (whitespace aside) in the article."""
     wanted = _squash(quote)
-    if wanted in text:
-        return
-    name = articles[article].file if articles else article
+    if wanted in text.flat:
+        return True
     hint = ""
-    if wanted.translate(_TYPO) in text.translate(_TYPO):
+    if wanted.translate(_TYPO) in text.flat.translate(_TYPO):
         hint = " (it differs only in quote marks or dashes: copy ’ “ ” — exactly)"
     rep.at(path, f"quote not found verbatim in {name}{hint}")
+    return False
+
+
+def _check_speech(
+    quote: str, who: str, name: str, text: _ArticleText, path: KeyPath, rep: _Reporter
+) -> None:
+    """A quote cited as someone's own words must lie inside quotation marks in the article:
+    elsewhere it is the article's account of what they think (a paraphrase)."""
+    wanted = _squash(quote)
+    if any(wanted in span for span in text.quoted):
+        return
+    rep.at(
+        path,
+        f"cited as the own words of {who.strip()!r}, but the quote is not inside quotation"
+        f" marks in {name}: it is the article's account of their view, so set speech: false"
+        " (or quote words the article puts in quotation marks)",
+    )
 
 
 def _norm_alias(text: str) -> str:

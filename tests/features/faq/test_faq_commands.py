@@ -148,6 +148,7 @@ def test_coach_ask_json_contract() -> None:
     data = json.loads(result.stdout)
     assert data["answered"] is True and data["entry_id"] == "hill-sprints"
     assert data["sources"] and "Percell Dugger" in data["text"]
+    assert all(isinstance(s["speech"], bool) for s in data["sources"])
 
 
 def test_coach_ask_batch_one_object_per_line_in_order(tmp_path: Path) -> None:

@@ -32,7 +32,12 @@ articles:
     cite: the test article
 """
 
-ARTICLE = "Intro line.\nThe quick  brown\nfox jumps “over” the lazy dog — twice.\nEnd.\n"
+# Dr. Expert's own words are inside quotation marks (across a line break); the last line is the
+# article's account of their view, a paraphrase.
+ARTICLE = (
+    "Intro line.\n“The quick  brown\nfox,” says Dr. Expert, jumps “over” the lazy dog — twice.\n"
+    "The dog should rest more, Dr. Expert says, before it jumps again.\nEnd.\n"
+)
 
 # Line numbers below refer to this template (line 1 is the opening ---).
 ALPHA = """\
@@ -49,6 +54,7 @@ action: plan
 sources:
   - article: art
     who: Dr. Expert
+    speech: true
     quote: "The quick brown fox"
 ---
 Alpha **answer** body.
@@ -109,12 +115,14 @@ def test_good_folder_loads(dirs: tuple[Path, Path]) -> None:
     assert alpha.related == ("beta",)
     assert alpha.action == "plan"
     assert alpha.sources[0].who == "Dr. Expert"
+    assert alpha.sources[0].speech is True
     assert alpha.body == "Alpha **answer** body."
     assert alpha.path == kdir / "alpha.md"
     beta = kb.get("beta")
     assert beta is not None
     assert beta.action is None
     assert beta.sources[0].who is None
+    assert beta.sources[0].speech is False
     assert beta.body == "Beta answer."
     assert [(t.id, [e.id for e in es]) for t, es in kb.by_topic()] == [
         ("basics", ["alpha"]),
@@ -177,9 +185,15 @@ def edit(kdir: Path, name: str, old: str, new: str) -> None:
         ("action: plan", "topic: hills", "topic", 10, "duplicate field"),
         ("  - article: art\n", "  - article: mag\n", "sources[0].article", 12, "'mag'"),
         ("    who: Dr. Expert", "    who: ''", "sources[0].who", 13, "non-empty string"),
-        ("    who: Dr. Expert", "    whom: Dr. X", "sources[0].whom", 13, "unknown field"),
+        (
+            "    who: Dr. Expert\n    speech: true",
+            "    whom: Dr. X",
+            "sources[0].whom",
+            13,
+            "unknown",
+        ),
         ('    quote: "The quick brown fox"\n', "", "sources[0]", 12, "missing 'quote'"),
-        ("quick brown fox", "quick red fox", "sources[0].quote", 14, "not found verbatim"),
+        ("quick brown fox", "quick red fox", "sources[0].quote", 15, "not found verbatim"),
         (
             ALPHA[ALPHA.index("sources:") : ALPHA.rindex("---")],
             "sources: []\n",
@@ -236,7 +250,7 @@ def test_alias_shared_by_two_entries_is_reported_in_both(dirs: tuple[Path, Path]
         ("Just a body, no front matter.\n", 1, "must start with a '---' line"),
         ("---\nid: alpha\ntitle: x\n", 1, "never closed"),
         ("---\n- a\n- b\n---\nbody\n", 1, "must be a YAML mapping"),
-        (ALPHA.split("---\n")[0] + "---\n" + ALPHA.split("---\n")[1] + "---\n\n  \n", 16, "empty"),
+        (ALPHA.split("---\n")[0] + "---\n" + ALPHA.split("---\n")[1] + "---\n\n  \n", 17, "empty"),
     ],
 )
 def test_broken_file_structure(dirs: tuple[Path, Path], text: str, line: int, message: str) -> None:
@@ -367,3 +381,110 @@ def test_paths_outside_the_current_dir_are_shown_whole(
     monkeypatch.chdir(elsewhere)
     edit(kdir, "alpha.md", "topic: basics", "topic: hillz")
     assert only_problem(kdir, sdir).file == str(kdir / "alpha.md")
+
+
+# -- speech: a quote cited as `who`'s own words must be inside quotation marks -----------------
+
+
+def test_a_paraphrase_cited_as_speech_is_rejected_with_file_and_line(
+    dirs: tuple[Path, Path],
+) -> None:
+    kdir, sdir = dirs
+    # The article says "The dog should rest more, Dr. Expert says": its words, not theirs.
+    edit(kdir, "alpha.md", '"The quick brown fox"', '"The dog should rest more"')
+    problem = only_problem(kdir, sdir)
+    assert (problem.file, problem.field, problem.line) == (
+        "knowledge/alpha.md",
+        "sources[0].speech",
+        14,
+    )
+    assert "cited as the own words of 'Dr. Expert'" in problem.message
+    assert "not inside quotation marks in art.txt" in problem.message
+    assert "set speech: false" in problem.message
+    assert str(problem).startswith("knowledge/alpha.md:14: sources[0].speech: ")
+
+    edit(kdir, "alpha.md", "speech: true", "speech: false")
+    (source,) = load_knowledge(kdir, sdir).entries["alpha"].sources
+    assert (source.who, source.speech) == ("Dr. Expert", False)
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "fox,” says Dr. Expert",  # runs out of the quotation into the narration
+        "says Dr. Expert, jumps",  # between two quotations
+        "Intro line.",  # before any quotation
+    ],
+)
+def test_speech_must_lie_inside_one_quotation(dirs: tuple[Path, Path], quote: str) -> None:
+    kdir, sdir = dirs
+    edit(kdir, "alpha.md", '"The quick brown fox"', f"'{quote}'")
+    assert "not inside quotation marks" in only_problem(kdir, sdir).message
+
+
+@pytest.mark.parametrize(
+    ("article", "quote"),
+    [
+        # straight quotes, and a quotation across a line break (whitespace squashed as usual)
+        ('He said "the quick  brown\nfox jumps" and left.\n', "the quick brown fox jumps"),
+        # a quotation that runs on into the next paragraph reopens there, unclosed before
+        ("“First paragraph,\n“and the second one,” she says.\n", "and the second one,"),
+        ("“First paragraph,\n“and the second one,” she says.\n", "First paragraph,"),
+        # an apostrophe is not a quotation mark
+        ("“It’s fine,” she says.\n", "It’s fine,"),
+    ],
+)
+def test_quotation_marks_straight_curly_and_across_lines(
+    dirs: tuple[Path, Path], article: str, quote: str
+) -> None:
+    kdir, sdir = dirs
+    (sdir / "art.txt").write_text(article + ARTICLE, encoding="utf-8")
+    edit(kdir, "alpha.md", '"The quick brown fox"', f"'{quote}'")
+    assert load_knowledge(kdir, sdir).entries["alpha"].sources[0].speech is True
+
+
+def test_straight_quotes_pair_up(dirs: tuple[Path, Path]) -> None:
+    kdir, sdir = dirs
+    (sdir / "art.txt").write_text('"One," he says, "two."\n' + ARTICLE, encoding="utf-8")
+    edit(kdir, "alpha.md", '"The quick brown fox"', "'he says'")
+    assert "not inside quotation marks" in only_problem(kdir, sdir).message
+
+
+BETA_QUOTE = '    quote: "jumps'
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "file", "field", "line", "message"),
+    [
+        ("    speech: true\n", "", "alpha.md", "sources[0]", 12, "missing 'speech': true if"),
+        ("speech: true", "speech: maybe", "alpha.md", "sources[0].speech", 14, "true or false"),
+        (
+            BETA_QUOTE,
+            "    speech: true\n" + BETA_QUOTE,
+            "beta.md",
+            "sources[0].speech",
+            9,
+            "a 'who'",
+        ),
+    ],
+)
+def test_speech_is_required_with_who_and_only_true_with_one(
+    dirs: tuple[Path, Path], old: str, new: str, file: str, field: str, line: int, message: str
+) -> None:
+    kdir, sdir = dirs
+    edit(kdir, file, old, new)
+    problem = only_problem(kdir, sdir)
+    assert (problem.file, problem.field, problem.line) == (f"knowledge/{file}", field, line)
+    assert message in problem.message
+
+
+def test_a_source_without_who_may_say_speech_false(dirs: tuple[Path, Path]) -> None:
+    kdir, sdir = dirs
+    edit(kdir, "beta.md", BETA_QUOTE, "    speech: false\n" + BETA_QUOTE)
+    assert load_knowledge(kdir, sdir).entries["beta"].sources[0].speech is False
+
+
+def test_speech_unchecked_without_a_source_dir(dirs: tuple[Path, Path]) -> None:
+    kdir, _ = dirs
+    edit(kdir, "alpha.md", '"The quick brown fox"', '"The dog should rest more"')
+    assert load_knowledge(kdir).entries["alpha"].sources[0].speech is True
