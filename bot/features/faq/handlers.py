@@ -26,19 +26,23 @@ class FaqContext(FeatureContext):
 
 @dataclass(frozen=True, slots=True)
 class SourceView:
-    """A source as shown to members: the article's citation and the expert or study."""
+    """A source as shown to members: the article's citation, the expert or study, and whether
+    the quote is that person's own words (speech) or the article's account of them."""
 
     cite: str
     article_title: str
     who: str | None
     quote: str
+    speech: bool = False
 
 
 def sources_of(kb: KnowledgeBase, entry: Entry) -> list[SourceView]:
     views = []
     for source in entry.sources:
         article = kb.articles[source.article]
-        views.append(SourceView(article.cite, article.title, source.who, source.quote))
+        views.append(
+            SourceView(article.cite, article.title, source.who, source.quote, source.speech)
+        )
     return views
 
 
