@@ -88,4 +88,6 @@ def answer_json(
         ],
         "score": round(match.score, 4),
         "suggestions": [e.id for e in match.suggestions],
+        # A close call's runner-up (the "Did you mean" button), or null.
+        "close": match.close.id if match.close else None,
     }

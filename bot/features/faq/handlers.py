@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.caller import Caller, UserError, require_manage_guild
+from bot.core.limits import BUTTON_LABEL, truncate
 from bot.core.render import Renderer
 from bot.core.replies import Button, ButtonStyle, Choice, Reply
 from bot.core.router import ButtonRoute
@@ -14,7 +15,8 @@ from bot.features.faq.knowledge import Entry, KnowledgeBase
 from bot.features.faq.matching import Match
 from bot.features.faq.store import KnowledgeStore
 
-RELATED_BUTTONS = 3
+RELATED_BUTTONS = 3  # plus one "Did you mean" on a close call: four, one row of Discord's five
+DID_YOU_MEAN = "Did you mean: {title}?"
 TOPICS_PER_PAGE = 4
 
 
@@ -57,9 +59,14 @@ def answer_reply(
     *,
     ephemeral: bool,
     repeated: bool = False,
+    close: Entry | None = None,
 ) -> Reply:
+    """`entry`'s answer; `close` (a close call's runner-up) adds a line and a first button."""
     related = related_of(kb, entry)
-    buttons = [entry_button(e, ButtonStyle.SECONDARY) for e in related[:RELATED_BUTTONS]]
+    others = [e for e in related if close is None or e.id != close.id]
+    buttons = [entry_button(e, ButtonStyle.SECONDARY) for e in others[:RELATED_BUTTONS]]
+    if close is not None:
+        buttons.insert(0, did_you_mean_button(close))
     return renderer.reply(
         "faq/answer.j2",
         ephemeral=ephemeral,
@@ -69,6 +76,7 @@ def answer_reply(
         sources=sources_of(kb, entry),
         related=related,
         repeated=repeated,
+        close=close,
     )
 
 
@@ -87,7 +95,7 @@ def reply_for(renderer: Renderer, kb: KnowledgeBase, question: str, match: Match
     """The reply a question gets, without channel context (CLI and console share this)."""
     if match.entry is None:
         return no_answer_reply(renderer, kb, question, match)
-    return answer_reply(renderer, kb, match.entry, ephemeral=False)
+    return answer_reply(renderer, kb, match.entry, ephemeral=False, close=match.close)
 
 
 async def faq(ctx: FaqContext, caller: Caller, question: str) -> Reply:
@@ -99,9 +107,11 @@ async def faq(ctx: FaqContext, caller: Caller, question: str) -> Reply:
         return no_answer_reply(ctx.renderer, kb, question, match)
     entry = match.entry
     if ctx.cooldown.recently_posted(caller.channel_id, entry.id):
-        return answer_reply(ctx.renderer, kb, entry, ephemeral=True, repeated=True)
+        return answer_reply(
+            ctx.renderer, kb, entry, ephemeral=True, repeated=True, close=match.close
+        )
     ctx.cooldown.record(caller.channel_id, entry.id)
-    return answer_reply(ctx.renderer, kb, entry, ephemeral=False)
+    return answer_reply(ctx.renderer, kb, entry, ephemeral=False, close=match.close)
 
 
 async def complete_question(ctx: FaqContext, caller: Caller, text: str) -> list[Choice]:
@@ -160,9 +170,19 @@ async def kb_reload(ctx: FaqContext, caller: Caller) -> Reply:
     )
 
 
-def entry_button(entry: Entry, style: ButtonStyle = ButtonStyle.SECONDARY) -> Button:
-    """A button that shows `entry`'s answer to whoever presses it (used by other features too)."""
-    return Button(ENTRY.custom_id(entry.id), entry.title, style)
+def entry_button(
+    entry: Entry, style: ButtonStyle = ButtonStyle.SECONDARY, label: str | None = None
+) -> Button:
+    """A button that shows `entry`'s answer to whoever presses it (used by other features too);
+    labelled with the entry's title unless `label` is given."""
+    return Button(ENTRY.custom_id(entry.id), entry.title if label is None else label, style)
+
+
+def did_you_mean_button(entry: Entry) -> Button:
+    """The close call's runner-up: "Did you mean: <title>?", the title cut to fit the label."""
+    room = BUTTON_LABEL - len(DID_YOU_MEAN.format(title=""))
+    title = truncate(entry.title.rstrip("?").rstrip(), room)
+    return entry_button(entry, ButtonStyle.PRIMARY, DID_YOU_MEAN.format(title=title))
 
 
 # Entry ids are slugs (see loader.py); a page number is short and ASCII. custom_ids arrive from

@@ -6,7 +6,9 @@ fold, opener cues, phrases, synonym map, stop words, light stem; question words 
 never seen are typo-corrected first, and off-topic cues weigh as foreign content. An entry scores
 by weighted Dice with its title or an alias plus field-weighted coverage of the question's IDF
 weight, with small tie-breaks; the DecisionModel then answers or abstains on nine features of the
-best entry. Why each piece exists and what it measured, round by round: docs/faq-matcher.md.
+best entry. When it answers, a runner-up within CLOSE_CALL_MARGIN is reported as a close call
+(Match.close), for a "Did you mean ...?" button; it never changes what is answered. Why each piece
+exists and what it measured, round by round: docs/faq-matcher.md.
 """
 
 from __future__ import annotations
@@ -41,6 +43,12 @@ KNOWN_NUMBER_CAP = 1.0
 UNKNOWN_CAP = 2.0  # at most this many unknown words' worth of weight per question
 NUMBER_WEIGHT = 0.5  # an unknown number ("3", "30k")
 SUGGESTIONS = 3
+# An answered question whose runner-up scores within this much of the best (on Match.score's
+# scale: raw / _MAX_RAW, the decision's `margin` feature) is a close call: the answer comes with a
+# "Did you mean ...?" for the runner-up. Measured on the committed sets (docs/faq-matcher.md,
+# "Close calls"): at 0.06 the runner-up is offered for 5 of the 9 wrong answers whose runner-up
+# is right, on 5.3 % of right answers; the next wrong answer caught (gap 0.088) costs ~10 %.
+CLOSE_CALL_MARGIN = 0.06
 AUTOCOMPLETE_CACHE = 2048  # distinct (text, limit) answers kept per knowledge snapshot
 NAME_LIMIT = 100
 _MAX_RAW = (
@@ -50,11 +58,16 @@ _MAX_RAW = (
 
 @dataclass(frozen=True)
 class Match:
-    """The matcher's verdict: the entry (None = abstain), its score, and nearby entries."""
+    """The matcher's verdict: the entry (None = abstain), its score, and nearby entries.
+
+    `close` is the runner-up when the answer was a close call (within CLOSE_CALL_MARGIN of the
+    answered entry's score), else None; always None on an abstention or an exact title/alias.
+    """
 
     entry: Entry | None
     score: float
     suggestions: tuple[Entry, ...]
+    close: Entry | None = None
 
     @property
     def answered(self) -> bool:
@@ -292,11 +305,14 @@ class Matcher:
             return Match(None, 0.0, ())
         top = ranked[0]
         score = round(min(1.0, top.score / _MAX_RAW), 4)
-        if not self._decision.answers(self.features(query, ranked)):
+        features = self.features(query, ranked)
+        if not self._decision.answers(features):
             nearest = tuple(self._entries[r.index].entry for r in ranked[:SUGGESTIONS])
             return Match(None, score, nearest)
         others = tuple(self._entries[r.index].entry for r in ranked[1 : SUGGESTIONS + 1])
-        return Match(self._entries[top.index].entry, score, others)
+        # The runner-up is others[0]; features.margin is the best entry's lead over it.
+        close = others[0] if others and features.margin <= CLOSE_CALL_MARGIN else None
+        return Match(self._entries[top.index].entry, score, others, close)
 
     def evidence(self, question: str) -> tuple[Entry, Features] | None:
         """The best-ranked entry and the features the decision would weigh (None: no candidate).
