@@ -25,8 +25,10 @@ PERFORMANCE_TERM = "performanc"  # a race or speed word read as part of a muscle
 class Analyzer:
     """Turns text into canonical terms; knows the index vocabulary for typo correction."""
 
-    def __init__(self, vocabulary: Vocabulary) -> None:
+    def __init__(self, vocabulary: Vocabulary, people: frozenset[str] = frozenset()) -> None:
+        """`people`: folded name words of the persons the knowledge cites ("nelson", "mike")."""
         self._vocabulary = vocabulary
+        self._people = people
         self._index_terms: set[str] = set()
         self._surface_by_letter: dict[str, list[str]] = defaultdict(list)
         # Inflections the maps do not list ("powerlifters", "bros") still reach them via stems.
@@ -132,7 +134,10 @@ class Analyzer:
         for n in range(MAX_LEADING_WORDS, 0, -1):
             cue = self._vocabulary.leading.get(" ".join(words[start : start + n]))
             if cue is not None and len(words) >= start + n:
-                return [*words[:start], cue, *words[start + n :]]
+                rest = words[start + n :]
+                if cue in self._vocabulary.who_questions and self._people.intersection(rest):
+                    return [*words[:start], *rest]  # who a cited expert is: an entry says
+                return [*words[:start], cue, *rest]
         return words
 
     def terms(self, raw: str, *, correct: bool) -> list[str]:

@@ -71,6 +71,18 @@ class KnowledgeBase:
     def topic(self, topic_id: str) -> Topic | None:
         return next((t for t in self.topics if t.id == topic_id), None)
 
+    def people(self) -> tuple[str, ...]:
+        """The persons whose own words the entries quote: the name part of a speech source's
+        `who`, without abbreviated titles ("Dr. Pat Davidson, exercise physiologist" -> "Pat
+        Davidson"), each once, in file order."""
+        names = (
+            " ".join(w for w in s.who.split(",")[0].split() if not w.endswith("."))
+            for e in self
+            for s in e.sources
+            if s.speech and s.who
+        )
+        return tuple(dict.fromkeys(names))
+
     def by_topic(self) -> list[tuple[Topic, list[Entry]]]:
         """Topics in their declared order, each with its entries sorted by title."""
         grouped: list[tuple[Topic, list[Entry]]] = []

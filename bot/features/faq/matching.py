@@ -120,7 +120,9 @@ class Matcher:
         self._kb = kb
         self._decision = decision
         self._injection = vocabulary.injection
-        self._analyzer = analyzer = Analyzer(vocabulary)
+        # "who is <an expert the entries quote>" asks about that expert, not trivia.
+        people = frozenset(w for name in kb.people() for w in text.words(name))
+        self._analyzer = analyzer = Analyzer(vocabulary, people)
         fields = {e.id: _entry_fields(e, kb) for e in kb}
         for labels, support in fields.values():
             for chunk in (*labels, *support):
@@ -158,7 +160,9 @@ class Matcher:
         self._term_weight = {
             t: w if t in topical else min(w, INCIDENTAL_CAP) for t, w in self._idf.items()
         }
-        for word in vocabulary.generic:
+        # An expert's name says whose view, not which topic: like an everyday word it is context,
+        # so "what did Davidson say about trained runners" goes where trained runners are.
+        for word in (*vocabulary.generic, *people):
             for term in analyzer.canonical(word):
                 self._term_weight[term] = min(
                     self._term_weight.get(term, GENERIC_WEIGHT), GENERIC_WEIGHT

@@ -36,6 +36,9 @@ class SentinelKind(StrEnum):
     OFF_TOPIC = "off_topic"  # weighs as an off-topic cue
     PERFORMANCE = "performance"  # a race or speed word
     FOREIGN = "foreign"  # weighs as a word the index has never seen
+    # Asks who someone is: about a person the knowledge cites, a question about that expert;
+    # about anyone else, trivia the articles never give (then an off-topic cue).
+    WHO_QUESTION = "who_question"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +56,7 @@ class Vocabulary:
     phrases: Mapping[str, str]  # folded multi-word phrase -> canonical words ("" drops it)
     words: Mapping[str, str]  # folded word -> canonical words, in file order
     generic: frozenset[str]
-    off_topic: frozenset[str]  # listed words plus off_topic sentinels
+    off_topic: frozenset[str]  # listed words plus off_topic and who_question sentinels
     performance: frozenset[str]  # listed words plus performance sentinels
     body_intent: frozenset[str]
     pain: frozenset[str]
@@ -61,6 +64,7 @@ class Vocabulary:
     leading: Mapping[str, str]
     leading_filler: frozenset[str]
     injection: re.Pattern[str]
+    who_questions: frozenset[str]  # who_question sentinels
 
     @property
     def max_phrase_words(self) -> int:
@@ -334,7 +338,11 @@ def _build(values: dict[str, Any]) -> Vocabulary:
         phrases=MappingProxyType(values["phrases"]),
         words=MappingProxyType(values["words"]),
         generic=values["generic"],
-        off_topic=values["off_topic"] | of_kind(SentinelKind.OFF_TOPIC),
+        off_topic=(
+            values["off_topic"]
+            | of_kind(SentinelKind.OFF_TOPIC)
+            | of_kind(SentinelKind.WHO_QUESTION)
+        ),
         performance=values["performance"] | of_kind(SentinelKind.PERFORMANCE),
         body_intent=values["body_intent"],
         pain=values["pain"],
@@ -342,4 +350,5 @@ def _build(values: dict[str, Any]) -> Vocabulary:
         leading=MappingProxyType(values["leading"]),
         leading_filler=values["leading_filler"],
         injection=values["injection"],
+        who_questions=of_kind(SentinelKind.WHO_QUESTION),
     )

@@ -36,6 +36,11 @@ FLOORS = {
     "faq_questions_final5.jsonl": (0.95, 0.97),
 }
 
+# Entries written after the committed sets (issue 10: who each expert is): no set names them.
+ADDED_AFTER_THE_SETS = frozenset(
+    {"expert-mike-nelson", "expert-pat-davidson", "expert-percell-dugger"}
+)
+
 
 @pytest.fixture(scope="module")
 def knowledge() -> Knowledge:
@@ -91,7 +96,7 @@ def test_blind_eval_set_shape(kb: KnowledgeBase) -> None:
     in_scope = [r for r in rows if r["id"] is not None]
     assert len(rows) >= 100 and len(in_scope) >= 70
     assert len(rows) - len(in_scope) >= 30
-    assert {r["id"] for r in in_scope} == set(kb.entries)
+    assert {r["id"] for r in in_scope} == set(kb.entries) - ADDED_AFTER_THE_SETS
 
 
 def test_probe_eval_set_shape(kb: KnowledgeBase) -> None:
@@ -103,7 +108,7 @@ def test_probe_eval_set_shape(kb: KnowledgeBase) -> None:
     in_scope = [r for r in rows if r["id"] is not None]
     assert len(rows) >= 120 and len(in_scope) >= 85
     assert len(rows) - len(in_scope) >= 35
-    assert {r["id"] for r in in_scope} == set(kb.entries)
+    assert {r["id"] for r in in_scope} == set(kb.entries) - ADDED_AFTER_THE_SETS
 
 
 def test_aliases_are_not_eval_questions(kb: KnowledgeBase) -> None:
@@ -223,10 +228,11 @@ def test_long_rambling_question_with_personal_context(matcher: Matcher) -> None:
         # our vocabulary, someone else's question: specific foods and brands are not covered
         "which protein bar brand is best",
         "how much protein is in an egg",
-        # trivia about people the articles quote: they say what these people said, not who they are
-        "hey bot who is mike nelson",
+        # trivia about the people the articles quote: the articles never give their age or
+        # height, nor anything about people they do not quote
         "how old is pat davidson",
-        "whos percell dugger",
+        "how tall is mike nelson",
+        "who is kipchoges coach",
         # injuries are outside the articles even when a known exercise is named
         "my hamstring is strained, can i still do hill sprints",
         # a pain word beside a body part is an injury to treat, not the injury-risk entry
@@ -245,6 +251,22 @@ def test_abstains(matcher: Matcher, question: str) -> None:
     assert not found.answered
     assert found.entry is None
     assert len(found.suggestions) <= 3
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("hey bot who is mike nelson", "expert-mike-nelson"),
+        ("whos percell dugger", "expert-percell-dugger"),
+        ("who is pat davidson", "expert-pat-davidson"),
+    ],
+)
+def test_who_is_an_expert_the_articles_quote_is_answered(
+    matcher: Matcher, question: str, entry: str
+) -> None:
+    """Issue 10: who each expert is has an entry; "who is" about them is not trivia."""
+    found = matcher.match(question)
+    assert found.entry is not None and found.entry.id == entry
 
 
 def test_decision_weighs_evidence_together(knowledge: Knowledge) -> None:

@@ -71,9 +71,10 @@ def test_the_minimal_vocabulary_reads_every_section() -> None:
 def test_the_real_vocabulary_loads_and_declares_its_sentinels() -> None:
     vocabulary = parsed(REAL.read_text(encoding="utf-8"))
     assert set(vocabulary.sentinels) == {
-        "zzlink", "zzwhere", "zzwho", "zzinjury", "zzweightloss", "zzfast",
+        "zzlink", "zzwhere", "zzwho", "zzwhois", "zzinjury", "zzweightloss", "zzfast",
     }  # fmt: skip
-    assert {"zzwhere", "zzwho", "zzinjury"} <= vocabulary.off_topic
+    assert {"zzwhere", "zzwho", "zzwhois", "zzinjury"} <= vocabulary.off_topic
+    assert vocabulary.who_questions == {"zzwhois"}
     assert "zzfast" in vocabulary.performance
     assert "zzlink" not in vocabulary.off_topic | vocabulary.performance
     assert len(vocabulary.stop_words) > 300 and len(vocabulary.words) > 300
