@@ -373,3 +373,7 @@ def test_text_normalisation() -> None:
     assert text.stem("muscles") == text.stem("muscle")
     assert text.stem("sprints") == text.stem("sprinting")
     assert text.URL_TOKEN in text.words("see https://x.example/y now")
+
+
+def test_the_people_are_those_quoted_as_speech_without_titles(kb: KnowledgeBase) -> None:
+    assert kb.people() == ("Mike Nelson", "Pat Davidson", "Percell Dugger")
