@@ -14,7 +14,7 @@ from bot.console import build_console_bot
 from bot.core.clock import Clock
 from bot.core.router import Router
 from bot.core.settings import load_settings
-from tests.support.harness import BotRunner, Club
+from tests.support.harness import Club, running_club
 
 pytest_plugins = ["tests.support.fakediscord.pytest_plugin"]
 
@@ -22,14 +22,8 @@ pytest_plugins = ["tests.support.fakediscord.pytest_plugin"]
 @pytest.fixture
 async def club(fake_discord, tmp_path: Path) -> AsyncIterator[Club]:
     """A server with channels, an admin and a member, and the real bot connected to it."""
-    club = Club.create(fake_discord)
-    runner = BotRunner(fake_discord, tmp_path / "coach.db")
-    await runner.start()
-    club.runner = runner
-    try:
+    async with running_club(fake_discord, tmp_path / "coach.db") as club:
         yield club
-    finally:
-        await runner.stop()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from bot.app import open_app
 from bot.console import run_console
 from bot.core.clock import FakeClock
 from bot.core.settings import load_settings
-from tests.support.harness import BotRunner, Club
+from tests.support.harness import Club, running_club
 
 EPHEMERAL = 1 << 6
 CHANNEL_MESSAGE, UPDATE_MESSAGE = 4, 7
@@ -26,14 +26,8 @@ SET = {"level": "new", "goal": "muscle", "hills": "flat", "days": 3}
 @pytest.fixture
 async def club(fake_discord: Any, tmp_path: Path) -> AsyncIterator[Club]:
     """The usual club, with the bot on a fixed clock so "this week" is known."""
-    club = Club.create(fake_discord)
-    runner = BotRunner(fake_discord, tmp_path / "coach.db", clock=FakeClock(WEDNESDAY))
-    await runner.start()
-    club.runner = runner
-    try:
-        yield club
-    finally:
-        await runner.stop()
+    async with running_club(fake_discord, tmp_path / "coach.db", clock=FakeClock(WEDNESDAY)) as c:
+        yield c
 
 
 def components(data: dict[str, Any]) -> dict[str, dict[str, Any]]:

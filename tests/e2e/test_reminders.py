@@ -14,7 +14,7 @@ import pytest
 from bot.core.clock import FakeClock
 from bot.features.reminders.dispatcher import ReminderDispatcher
 from bot.features.reminders.repository import State, Status
-from tests.support.harness import BotRunner, Club
+from tests.support.harness import Club, running_club
 from tests.support.reminders import running_dispatcher
 
 EPHEMERAL = 1 << 6
@@ -24,14 +24,9 @@ DUE = datetime.fromisoformat("2026-03-17T18:30:00+00:00")  # Tuesday 18:30 in Lo
 
 @pytest.fixture
 async def timed_club(fake_discord, tmp_path: Path) -> AsyncIterator[tuple[Club, FakeClock]]:
-    club = Club.create(fake_discord)
     clock = FakeClock(MONDAY_NOON)
-    club.runner = BotRunner(fake_discord, tmp_path / "coach.db", clock=clock)
-    await club.runner.start()
-    try:
+    async with running_club(fake_discord, tmp_path / "coach.db", clock=clock) as club:
         yield club, clock
-    finally:
-        await club.runner.stop()
 
 
 async def _dispatcher(club: Club) -> ReminderDispatcher:

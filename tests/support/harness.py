@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -123,3 +124,16 @@ class Club:
         )
         await handle.response(timeout=10)
         return handle
+
+
+@contextlib.asynccontextmanager
+async def running_club(fake: FakeDiscord, db_path: Path, **runner: Any) -> AsyncIterator[Club]:
+    """The usual club with the real bot connected (BotRunner options: clock, overrides);
+    the bot is stopped on the way out, whatever happened."""
+    club = Club.create(fake)
+    club.runner = BotRunner(fake, db_path, **runner)
+    await club.runner.start()
+    try:
+        yield club
+    finally:
+        await club.runner.stop()

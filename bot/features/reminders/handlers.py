@@ -169,16 +169,14 @@ async def reminder_add(
 async def reminder_list(ctx: RemindersContext, caller: Caller) -> Reply:
     guild_id = require_manage_guild(caller)
     reminders = await ctx.reminders.list_guild(guild_id)
-    ids = [r.id for r in reminders]
-    last = await ctx.reminders.last_occurrences(ids)
-    missed = await ctx.reminders.missed_counts(ids)
+    history = await ctx.reminders.history([r.id for r in reminders])
     rows = [
         {
             "reminder": r,
             "weekday": r.weekday.label,
             "next_post": _next_post(ctx, r),
-            "last": last.get(r.id),
-            "missed": missed.get(r.id, 0),
+            "last": history[r.id].last if r.id in history else None,
+            "missed": history[r.id].missed if r.id in history else 0,
         }
         for r in reminders
     ]

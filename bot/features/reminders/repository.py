@@ -69,6 +69,14 @@ class Occurrence:
 
 
 @dataclass(frozen=True, slots=True)
+class History:
+    """What /reminder list shows of a reminder's past: its newest post and the missed ones."""
+
+    last: Occurrence
+    missed: int
+
+
+@dataclass(frozen=True, slots=True)
 class NewReminder:
     guild_id: int
     channel_id: int
@@ -310,28 +318,17 @@ class ReminderRepository:
         )
         return [_occurrence(r) for r in rows]
 
-    async def last_occurrences(self, reminder_ids: Sequence[int]) -> dict[int, Occurrence]:
-        """The newest occurrence of each reminder that has one, in one query."""
+    async def history(self, reminder_ids: Sequence[int]) -> dict[int, History]:
+        """Each reminder's newest occurrence and how many posts it missed, in one query
+        (a reminder with no occurrence yet is absent)."""
         if not reminder_ids:
             return {}
         marks = ", ".join("?" * len(reminder_ids))
         rows = await self._db.fetchall(
-            "SELECT o.* FROM reminder_occurrences o JOIN (SELECT reminder_id,"
-            " MAX(scheduled_utc) AS last FROM reminder_occurrences"
-            f" WHERE reminder_id IN ({marks}) GROUP BY reminder_id) m"
+            "SELECT o.*, m.missed FROM reminder_occurrences o JOIN (SELECT reminder_id,"
+            " MAX(scheduled_utc) AS last, SUM(state = 'missed') AS missed"
+            f" FROM reminder_occurrences WHERE reminder_id IN ({marks}) GROUP BY reminder_id) m"
             " ON o.reminder_id = m.reminder_id AND o.scheduled_utc = m.last",
             list(reminder_ids),
         )
-        return {r["reminder_id"]: _occurrence(r) for r in rows}
-
-    async def missed_counts(self, reminder_ids: Sequence[int]) -> dict[int, int]:
-        """How many posts of each reminder were missed (absent: none), in one query."""
-        if not reminder_ids:
-            return {}
-        marks = ", ".join("?" * len(reminder_ids))
-        rows = await self._db.fetchall(
-            "SELECT reminder_id, COUNT(*) AS missed FROM reminder_occurrences"
-            f" WHERE state = 'missed' AND reminder_id IN ({marks}) GROUP BY reminder_id",
-            list(reminder_ids),
-        )
-        return {r["reminder_id"]: int(r["missed"]) for r in rows}
+        return {r["reminder_id"]: History(_occurrence(r), int(r["missed"])) for r in rows}

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.app import App
 from bot.core.caller import Caller
 from bot.core.clock import FakeClock
 from bot.core.limits import ELLIPSIS, EMBED_TOTAL, FIELD_VALUE, embed_length
@@ -19,23 +17,14 @@ from bot.core.settings import PROJECT_ROOT
 from bot.features.planner import PlannerContext, views
 from bot.features.planner import handlers as plan_cmd
 from bot.features.planner.planner import plan_week
-from bot.features.planner.profile import AgeBand, Goal, Hills, Level, Profile, Units
+from bot.features.planner.profile import Goal, Hills, Level, Profile, Units
 from bot.features.planner.repository import StoredProfile
+from tests.support.strategies import profiles
 
 SAM = Caller(user_id=7, display_name="sam", guild_id=1, channel_id=10)
 WEDNESDAY = datetime(2026, 5, 6, 12, 0, tzinfo=UTC)
 NEW_MUSCLE_FLAT = Profile(Level.NEW, Goal.MUSCLE, Hills.FLAT, 3)
 RENDERER = Renderer(PROJECT_ROOT / "templates")  # read-only: safe to share across examples
-
-
-@pytest.fixture
-async def app(make_app) -> App:
-    return await make_app(FakeClock(WEDNESDAY))
-
-
-@pytest.fixture
-def svc(app: App) -> PlannerContext:
-    return app.planner
 
 
 async def sign_up(svc: PlannerContext, profile: Profile = NEW_MUSCLE_FLAT) -> None:
@@ -202,17 +191,7 @@ async def test_the_longest_week_fits_one_embed(svc: PlannerContext) -> None:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    profile=st.builds(
-        Profile,
-        level=st.sampled_from(Level),
-        goal=st.sampled_from(Goal),
-        hills=st.sampled_from(Hills),
-        days=st.integers(2, 7),
-        lifts=st.booleans(),
-        age=st.none() | st.sampled_from(AgeBand),
-        returning=st.booleans(),
-        units=st.sampled_from(Units),
-    ),
+    profile=profiles,
     week=st.integers(1, 16),
 )
 def test_every_week_renders_whole(profile: Profile, week: int) -> None:

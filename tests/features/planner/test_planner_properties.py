@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from bot.features.planner.planner import SessionKind, WeekPlan, plan_week
 from bot.features.planner.profile import AgeBand, Goal, Hills, Level, Profile, Units
+from tests.support.strategies import profiles
 
 K = SessionKind
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -74,17 +75,6 @@ CONTRACT_IDS = frozenset(
     ]
 )
 
-profiles = st.builds(
-    Profile,
-    level=st.sampled_from(Level),
-    goal=st.sampled_from(Goal),
-    hills=st.sampled_from(Hills),
-    days=st.integers(2, 7),
-    lifts=st.booleans(),
-    age=st.sampled_from([None, *AgeBand]),
-    returning=st.booleans(),
-    units=st.sampled_from(Units),
-)
 weeks = st.integers(1, 16)
 EXAMPLES = settings(max_examples=200, deadline=None)
 

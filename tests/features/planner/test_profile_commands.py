@@ -19,16 +19,6 @@ ALEX = Caller(user_id=8, display_name="alex", guild_id=1, channel_id=10)
 WEDNESDAY = datetime(2026, 5, 6, 12, 0, tzinfo=UTC)  # week of Monday 2026-05-04
 
 
-@pytest.fixture
-async def app(make_app) -> App:
-    return await make_app(FakeClock(WEDNESDAY))
-
-
-@pytest.fixture
-def svc(app: App) -> PlannerContext:
-    return app.planner
-
-
 def clock(svc: PlannerContext) -> FakeClock:
     assert isinstance(svc.clock, FakeClock)
     return svc.clock

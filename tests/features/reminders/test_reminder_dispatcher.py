@@ -120,7 +120,7 @@ async def test_downtime_past_grace_records_missed_never_a_burst(make_app) -> Non
     assert sender.posts == []
     states = [o.state for o in await svc.reminders.occurrences(r.id)]
     assert states == [State.MISSED] * 3
-    assert await svc.reminders.missed_counts([r.id]) == {r.id: 3}
+    assert (await svc.reminders.history([r.id]))[r.id].missed == 3
 
 
 async def test_claimed_but_unrecorded_is_resent_with_the_same_nonce(make_app) -> None:

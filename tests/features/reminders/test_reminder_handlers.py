@@ -159,7 +159,7 @@ async def test_pause_resume_does_not_replay_paused_weeks(svc) -> None:
     assert "running again" in reply.content
     sender = MemorySender()
     await dispatcher(svc, sender).run_due()
-    assert sender.posts == [] and await svc.reminders.missed_counts([1]) == {}
+    assert sender.posts == [] and await svc.reminders.history([1]) == {}
 
 
 async def test_edit_changes_the_schedule(svc) -> None:

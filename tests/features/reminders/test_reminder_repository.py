@@ -1,4 +1,4 @@
-"""The reminders repository's summaries for /reminder list: one query each, whatever the count."""
+"""The reminders repository's history for /reminder list: one query, whatever the count."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from tests.support.reminders import GUILD, utc
 T0 = utc("2026-03-16T12:00:00Z")
 
 
-async def test_last_occurrence_and_missed_counts_per_reminder(make_app) -> None:  # type: ignore[no-untyped-def]
+async def test_history_gives_the_newest_post_and_missed_count_per_reminder(make_app) -> None:  # type: ignore[no-untyped-def]
     repo = (await make_app(FakeClock(T0))).reminders.reminders
     first, second, quiet = [
         await repo.add(NewReminder(GUILD, 77, Weekday.TUE, "18:30", "UTC", None, None, None, 1), T0)
@@ -30,9 +30,10 @@ async def test_last_occurrence_and_missed_counts_per_reminder(make_app) -> None:
     assert await repo.claim(second.id, T0, "s", T0)  # claimed, never recorded
     ids = [first.id, second.id, quiet.id]
 
-    last = await repo.last_occurrences(ids)
-    assert set(last) == {first.id, second.id}
-    assert last[first.id].scheduled_utc == T0 + 2 * week and last[first.id].state is State.SENT
-    assert last[second.id].state is State.CLAIMED
-    assert await repo.missed_counts(ids) == {first.id: 2}
-    assert await repo.last_occurrences([]) == {} and await repo.missed_counts([]) == {}
+    history = await repo.history(ids)
+    assert set(history) == {first.id, second.id}  # `quiet` has no post yet
+    newest = history[first.id].last
+    assert newest.scheduled_utc == T0 + 2 * week and newest.state is State.SENT
+    assert history[first.id].missed == 2
+    assert history[second.id].last.state is State.CLAIMED and history[second.id].missed == 0
+    assert await repo.history([]) == {}
