@@ -10,6 +10,7 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) >&2
 	@$(BIN)/python -m pip install -q --upgrade pip >&2
 	@$(BIN)/python -m pip install -q -e '.[dev]' >&2
+	@$(BIN)/coach model >&2
 	@touch $(STAMP)
 
 console: $(STAMP)  ## chat with the bot offline

@@ -15,7 +15,14 @@ from bot.core.clock import Clock
 from bot.core.services import Services, open_services
 from bot.core.settings import Settings
 from bot.features.about import AboutCog, AboutContext
-from bot.features.faq import FaqCog, FaqContext, KnowledgeStore, RepeatCooldown
+from bot.features.faq import (
+    Encoder,
+    FaqCog,
+    FaqContext,
+    KnowledgeStore,
+    RepeatCooldown,
+    open_encoder,
+)
 from bot.features.planner import PlannerCog, PlannerContext, ProfileRepository
 from bot.features.reminders import RemindersCog, RemindersContext
 from bot.features.reminders.dispatcher import ReminderDispatcher
@@ -46,13 +53,22 @@ class App:
         await self.services.close()
 
 
-def load_knowledge(settings: Settings) -> KnowledgeStore:
+def load_encoder(settings: Settings) -> Encoder:
+    """The FAQ's embedding model (built on first use); one per process, shared by reloads."""
+    return open_encoder(settings.embedding_dir)
+
+
+def load_knowledge(settings: Settings, encoder: Encoder | None = None) -> KnowledgeStore:
     """The knowledge base and its matcher: needs no database, and is what `coach check` checks."""
-    return KnowledgeStore.load(settings.knowledge_dir, settings.resolved_sources_dir)
+    encoder = encoder or load_encoder(settings)
+    return KnowledgeStore.load(settings.knowledge_dir, settings.resolved_sources_dir, encoder)
 
 
-async def open_app(settings: Settings, clock: Clock | None = None) -> App:
-    knowledge = load_knowledge(settings)  # before the database: a bad file stops start-up early
+async def open_app(
+    settings: Settings, clock: Clock | None = None, encoder: Encoder | None = None
+) -> App:
+    """`encoder`: an already loaded embedding model to share (the tests load one per session)."""
+    knowledge = load_knowledge(settings, encoder)  # before the database: a bad file stops early
     services = await open_services(settings, clock)
     db = services.db
     reminders = RemindersContext(

@@ -10,14 +10,14 @@ from pydantic import ValidationError
 
 from bot.core.render import Renderer
 from bot.core.settings import ConfigError, Settings, load_settings
-from bot.features.faq import validate_knowledge
+from bot.features.faq import ModelBuildError, open_encoder, validate_knowledge
 from bot.features.planner import check_content
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings | None) -> int:
     """Every problem with the set-up at once: configuration, knowledge (entries, vocabulary,
-    decision weights), the planner's content and the templates. Loads the settings itself, since
-    a bad setting is one of the problems it reports."""
+    decision and ranker weights), the embedding model, the planner's content and the templates.
+    Loads the settings itself, since a bad setting is one of the problems it reports."""
     problems: list[str] = []
     try:
         settings = load_settings()
@@ -28,6 +28,10 @@ def cmd_check(args: argparse.Namespace, settings: Settings | None) -> int:
     kb, kb_problems = validate_knowledge(settings.knowledge_dir, sources)
     problems.extend(str(p) for p in kb_problems)
     problems.extend(check_content())
+    try:
+        open_encoder(settings.embedding_dir)  # built once if missing; verified either way
+    except ModelBuildError as exc:
+        problems.append(f"{settings.embedding_dir}: the FAQ's embedding model: {exc}")
     renderer = Renderer(settings.templates_dir)
     template_problems = renderer.check()
     problems.extend(template_problems)

@@ -21,7 +21,7 @@ from bot.core.commandline import EXIT_USAGE, CliError
 from bot.core.db import StorageError
 from bot.core.render import TemplateProblem
 from bot.core.settings import ConfigError, Settings, load_settings
-from bot.features.faq import KnowledgeError
+from bot.features.faq import KnowledgeError, ModelBuildError
 
 # Exactly what the bot needs: see channels, post answers and reminders, and embed them.
 INVITE_PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
@@ -71,6 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(handler(args, settings))
     except (ConfigError, CliError, StorageError) as exc:
         print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    except ModelBuildError as exc:
+        print(f"The FAQ's embedding model can't be built: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KnowledgeError as exc:
         print("The knowledge base has problems:", file=sys.stderr)

@@ -12,6 +12,7 @@ from bot.core.commandline import CliError
 from bot.core.render import Renderer
 from bot.core.settings import Settings
 from bot.core.terminal import reply_text
+from bot.features.faq.embedding import open_encoder
 from bot.features.faq.handlers import reply_for
 from bot.features.faq.knowledge import KnowledgeBase
 from bot.features.faq.matching import Matcher
@@ -29,13 +30,24 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="read one question per line from FILE ('-' for stdin)",
     )
     ask.set_defaults(handler=cmd_ask)
+    model = sub.add_parser("model", help="build the FAQ's embedding model (once; make does it)")
+    model.set_defaults(handler=cmd_model)
+
+
+def cmd_model(args: argparse.Namespace, settings: Settings) -> int:
+    """Build (or verify) the model in EMBEDDING_DIR and embed the knowledge's labels."""
+    encoder = open_encoder(settings.embedding_dir)
+    KnowledgeStore.load(settings.knowledge_dir, settings.resolved_sources_dir, encoder)
+    print(f"embedding model ready in {settings.embedding_dir} (sha256 {encoder.model_sha256[:12]})")
+    return 0
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if (args.question is None) == (args.batch is None):
         raise CliError("coach ask: give either a QUESTION or --batch FILE (not both)")
     renderer = Renderer(settings.templates_dir)
-    store = KnowledgeStore.load(settings.knowledge_dir, settings.resolved_sources_dir)
+    encoder = open_encoder(settings.embedding_dir)
+    store = KnowledgeStore.load(settings.knowledge_dir, settings.resolved_sources_dir, encoder)
     kb, matcher = store.kb, store.matcher
     questions = [args.question] if args.batch is None else _read_batch(args.batch)
     out = sys.stdout

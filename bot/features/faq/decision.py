@@ -53,33 +53,40 @@ class DecisionModel:
 
 def parse_model(text: str) -> tuple[DecisionModel | None, list[Issue]]:
     """The model, or None and every issue found (feature names, finite numbers, known fields)."""
-    try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        return None, [Issue(exc.lineno, None, f"invalid JSON: {exc.msg}")]
-    except _Rejected as exc:
-        return None, [Issue(_line_at(text, exc.found(text)), None, str(exc))]
+    data, issues = load_json(text)
+    if issues:
+        return None, issues
     if not isinstance(data, dict):
         return None, [Issue(1, None, f"must be an object with {', '.join(_FIELDS)}")]
     issues: list[Issue] = []
     for name in data.keys() - set(_FIELDS):
-        issues.append(Issue(_line_of(text, name), name, "unknown field"))
+        issues.append(Issue(line_of(text, name), name, "unknown field"))
     for name in _FIELDS:
         if name not in data:
             issues.append(Issue(1, name, "missing field"))
     if "note" in data and not (isinstance(data["note"], str) and data["note"].strip()):
-        issues.append(Issue(_line_of(text, "note"), "note", "must say how the file is made"))
+        issues.append(Issue(line_of(text, "note"), "note", "must say how the file is made"))
     if "fit" in data and not isinstance(data["fit"], dict):
-        issues.append(Issue(_line_of(text, "fit"), "fit", "must be an object (how it was fit)"))
+        issues.append(Issue(line_of(text, "fit"), "fit", "must be an object (how it was fit)"))
     bias = data.get("bias")
-    if "bias" in data and not _finite(bias):
-        issues.append(Issue(_line_of(text, "bias"), "bias", "must be a finite number"))
+    if "bias" in data and not finite(bias):
+        issues.append(Issue(line_of(text, "bias"), "bias", "must be a finite number"))
     weights = data.get("weights")
     if "weights" in data:
         issues += _check_weights(weights, text)
     if issues:
         return None, sorted(issues, key=lambda i: i.line or 0)
     return DecisionModel(Features(**{k: float(v) for k, v in weights.items()}), float(bias)), []
+
+
+def load_json(text: str) -> tuple[Any, list[Issue]]:
+    """Strict JSON for generated tuning files: no duplicate keys, no NaN or Infinity."""
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant), []
+    except json.JSONDecodeError as exc:
+        return None, [Issue(exc.lineno, None, f"invalid JSON: {exc.msg}")]
+    except _Rejected as exc:
+        return None, [Issue(_line_at(text, exc.found(text)), None, str(exc))]
 
 
 def model_json(weights: Features, bias: float, fit: Mapping[str, Any]) -> str:
@@ -90,22 +97,22 @@ def model_json(weights: Features, bias: float, fit: Mapping[str, Any]) -> str:
 
 def _check_weights(weights: Any, text: str) -> list[Issue]:
     if not isinstance(weights, dict):
-        return [Issue(_line_of(text, "weights"), "weights", "must be an object of feature: weight")]
+        return [Issue(line_of(text, "weights"), "weights", "must be an object of feature: weight")]
     issues = []
     for name in Features._fields:
         if name not in weights:
-            issues.append(Issue(_line_of(text, "weights"), f"weights.{name}", "missing feature"))
-        elif not _finite(weights[name]):
-            line = _line_of(text, name)
+            issues.append(Issue(line_of(text, "weights"), f"weights.{name}", "missing feature"))
+        elif not finite(weights[name]):
+            line = line_of(text, name)
             issues.append(Issue(line, f"weights.{name}", "must be a finite number"))
     for name in weights.keys() - set(Features._fields):
         known = ", ".join(Features._fields)
         msg = f"unknown feature (the matcher computes: {known})"
-        issues.append(Issue(_line_of(text, name), f"weights.{name}", msg))
+        issues.append(Issue(line_of(text, name), f"weights.{name}", msg))
     return issues
 
 
-def _finite(value: Any) -> bool:
+def finite(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
@@ -134,7 +141,7 @@ def _no_constant(name: str) -> float:
     raise _Rejected(f"{name} is not a finite number", name, last=False)
 
 
-def _line_of(text: str, key: str) -> int | None:
+def line_of(text: str, key: str) -> int | None:
     """The first line holding `"key"` (json keeps no positions after parsing)."""
     return _line_at(text, text.find(f'"{key}"'))
 

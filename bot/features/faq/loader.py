@@ -1,5 +1,6 @@
 """Load and validate `knowledge/`: topics.yaml, one Markdown entry per file, the matcher's
-vocabulary.yaml and the decision model's decision.json (pure, no I/O beyond reading the files).
+vocabulary.yaml, the decision model's decision.json and the learned ranker's ranker.json (pure,
+no I/O beyond reading the files).
 Every problem in every file is collected, so a curator fixes them all in one pass instead of one
 per restart."""
 
@@ -17,6 +18,7 @@ import yaml
 from bot.core import yamlnodes
 from bot.features.faq.decision import DECISION_FILE, DecisionModel, parse_model
 from bot.features.faq.knowledge import Article, Entry, KnowledgeBase, Source, Topic
+from bot.features.faq.ranker import RANKER_FILE, RankerModel, parse_ranker
 from bot.features.faq.vocabulary import VOCABULARY_FILE, Issue, Vocabulary, parse_vocabulary
 
 TOPICS_FILE = "topics.yaml"
@@ -74,6 +76,7 @@ class Knowledge:
     kb: KnowledgeBase
     vocabulary: Vocabulary
     decision: DecisionModel
+    ranker: RankerModel
 
 
 def load_folder(knowledge_dir: Path, source_dir: Path | None = None) -> Knowledge:
@@ -106,6 +109,7 @@ def validate_folder(
         return None, problems
     vocabulary = _read_tuning(knowledge_dir / VOCABULARY_FILE, parse_vocabulary, problems)
     decision = _read_tuning(knowledge_dir / DECISION_FILE, parse_model, problems)
+    ranker = _read_tuning(knowledge_dir / RANKER_FILE, parse_ranker, problems)
     sources_on = source_dir is not None and source_dir.is_dir()
     topics, articles, texts = _read_topics(knowledge_dir / TOPICS_FILE, source_dir, problems)
     files = [p for p in sorted(knowledge_dir.glob("*.md")) if not _skipped(p)]
@@ -117,7 +121,7 @@ def validate_folder(
     # unique), so a broken entry isn't reported again as a dangling link in its neighbours.
     _cross_check(readable, {p.stem for p in files})
     problems.sort(key=lambda p: (p.file, p.line or 0))
-    if problems or vocabulary is None or decision is None:
+    if problems or vocabulary is None or decision is None or ranker is None:
         return None, problems
     good = sorted((e.entry for e in readable if e.entry is not None), key=lambda e: e.id)
     entries = {e.id: e for e in good}
@@ -127,7 +131,7 @@ def validate_folder(
         articles=MappingProxyType(dict(articles or {})),
         source_dir=source_dir if sources_on else None,
     )
-    return Knowledge(kb, vocabulary, decision), []
+    return Knowledge(kb, vocabulary, decision, ranker), []
 
 
 def _skipped(path: Path) -> bool:

@@ -18,12 +18,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.features.faq import text
 from bot.features.faq.analyzer import CUE, FOREIGN, Analyzer
 from bot.features.faq.decision import DecisionModel, Features
 from bot.features.faq.knowledge import Entry, KnowledgeBase
+from bot.features.faq.ranker import RankerModel
+from bot.features.faq.semantic import Embedder, SemanticIndex
 from bot.features.faq.vocabulary import Vocabulary
 
 # Tuned on the eval sets; see docs/faq-matcher.md.
@@ -82,6 +85,20 @@ class AutocompleteChoice:
     value: str
 
 
+@dataclass(frozen=True, slots=True)
+class LexicalEvidence:
+    """The lexical matcher's view of one question, per entry (arrays in entry order)."""
+
+    score: np.ndarray
+    dice: np.ndarray
+    coverage: np.ndarray
+    top: int  # the lexical best entry, -1 when nothing matched
+    probability: float  # the lexical decision model's probability for that entry
+    foreign: float
+    cue: float
+    mass: float
+
+
 class _Scored(NamedTuple):
     score: float
     coverage: float  # share of the question's weight the entry covers (field-weighted)
@@ -116,7 +133,14 @@ def _entry_fields(entry: Entry, kb: KnowledgeBase) -> tuple[list[str], list[str]
 class Matcher:
     """An immutable index over one KnowledgeBase snapshot; build a new one on reload."""
 
-    def __init__(self, kb: KnowledgeBase, vocabulary: Vocabulary, decision: DecisionModel) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        vocabulary: Vocabulary,
+        decision: DecisionModel,
+        semantic: tuple[Embedder, RankerModel] | None = None,
+    ) -> None:
+        """`semantic`: the embedding model and learned ranker; without it, lexical only."""
         self._kb = kb
         self._decision = decision
         self._injection = vocabulary.injection
@@ -203,6 +227,14 @@ class Matcher:
             for label in (entry.title, *entry.aliases):
                 self._exact.setdefault(text.fold(label), entry)
         self._default_order = [e for _, group in kb.by_topic() for e in group]
+        self._semantic = (
+            SemanticIndex([ie.entry for ie in self._entries], *semantic) if semantic else None
+        )
+
+    @property
+    def semantic(self) -> bool:
+        """True when the learned ranker decides (the embedding model is loaded)."""
+        return self._semantic is not None
 
     def _signature(self, indexed: _IndexedEntry) -> dict[str, float]:
         """Term -> IDF x share of the entry's labels using it (the title counts twice).
@@ -305,6 +337,8 @@ class Matcher:
             return Match(None, 0.0, ())
         query = self._weigh_question(question)
         ranked = self._rank(query, text.fold(question))
+        if self._semantic is not None and text.fold(question):
+            return self._learned(question, self.lexical_evidence(query, ranked))
         if not ranked:
             return Match(None, 0.0, ())
         top = ranked[0]
@@ -317,6 +351,45 @@ class Matcher:
         # The runner-up is others[0]; features.margin is the best entry's lead over it.
         close = others[0] if others and features.margin <= CLOSE_CALL_MARGIN else None
         return Match(self._entries[top.index].entry, score, others, close)
+
+    def _learned(self, question: str, lexical: LexicalEvidence) -> Match:
+        """The learned ranker's verdict (see ranker.py); score is its answer probability."""
+        assert self._semantic is not None
+        model = self._semantic.model
+        order, scores, features = self._semantic.rank(self._semantic.embed(question), lexical)
+        probability = round(model.probability(features), 4)
+        best = [self._entries[int(i)].entry for i in order[: SUGGESTIONS + 1]]
+        if probability < model.threshold:
+            return Match(None, probability, tuple(best[:SUGGESTIONS]))
+        gap = float(scores[order[0]] - scores[order[1]]) if len(best) > 1 else math.inf
+        close = best[1] if gap <= model.close_gap else None
+        return Match(best[0], probability, tuple(best[1:]), close)
+
+    def lexical_evidence(self, query: dict[str, float], ranked: list[_Scored]) -> LexicalEvidence:
+        """Per-entry lexical scores and the question-level evidence, for the learned ranker."""
+        n = len(self._entries)
+        score, dice, coverage = np.zeros(n), np.zeros(n), np.zeros(n)
+        for r in ranked:
+            score[r.index] = r.score / _MAX_RAW
+            dice[r.index], coverage[r.index] = r.dice, r.coverage
+        if not ranked:
+            return LexicalEvidence(score, dice, coverage, -1, 0.0, 1.0, 0.0, 0.0)
+        features = self.features(query, ranked)
+        return LexicalEvidence(
+            score,
+            dice,
+            coverage,
+            ranked[0].index,
+            self._decision.probability(features),
+            features.foreign,
+            features.cue,
+            features.mass,
+        )
+
+    def question_evidence(self, question: str) -> LexicalEvidence:
+        """lexical_evidence for a raw question (the fit script's way in)."""
+        query = self._weigh_question(question)
+        return self.lexical_evidence(query, self._rank(query, text.fold(question)))
 
     def evidence(self, question: str) -> tuple[Entry, Features] | None:
         """The best-ranked entry and the features the decision would weigh (None: no candidate).

@@ -1,7 +1,8 @@
 """The live knowledge base and its matcher, swapped as a pair on `/kb reload`.
 
-The matcher is built from the whole folder (entries, vocabulary, decision weights), so a reload
-re-reads and validates all of it, and a problem in any file keeps the old snapshot live.
+The matcher is built from the whole folder (entries, vocabulary, decision and ranker weights)
+and the embedding model, loaded once per process; a reload re-reads and validates every file,
+and a problem in any of them keeps the old snapshot (knowledge and ranker) live.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.features.faq.embedding import Encoder
 from bot.features.faq.knowledge import KnowledgeBase
 from bot.features.faq.loader import KnowledgeError, Problem, load_folder
 from bot.features.faq.matching import Matcher
@@ -24,15 +26,26 @@ class Snapshot:
 
 
 class KnowledgeStore:
-    def __init__(self, knowledge_dir: Path, source_dir: Path | None, snapshot: Snapshot) -> None:
+    def __init__(
+        self,
+        knowledge_dir: Path,
+        source_dir: Path | None,
+        snapshot: Snapshot,
+        encoder: Encoder | None = None,
+    ) -> None:
         self.knowledge_dir = knowledge_dir
         self.source_dir = source_dir
+        self.encoder = encoder
         self._snapshot = snapshot
 
     @classmethod
-    def load(cls, knowledge_dir: Path, source_dir: Path | None) -> KnowledgeStore:
-        """Raises KnowledgeError naming every broken file, so start-up stops with a clear list."""
-        return cls(knowledge_dir, source_dir, _build(knowledge_dir, source_dir))
+    def load(
+        cls, knowledge_dir: Path, source_dir: Path | None, encoder: Encoder | None = None
+    ) -> KnowledgeStore:
+        """Raises KnowledgeError naming every broken file, so start-up stops with a clear list.
+        Without an encoder the matcher is lexical only (tests of the lexical part, tools)."""
+        snapshot = _build(knowledge_dir, source_dir, encoder)
+        return cls(knowledge_dir, source_dir, snapshot, encoder)
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -45,7 +58,7 @@ class KnowledgeStore:
     def reload(self) -> list[Problem]:
         """Re-read the folder; on any problem the old knowledge stays live."""
         try:
-            snapshot = _build(self.knowledge_dir, self.source_dir)
+            snapshot = _build(self.knowledge_dir, self.source_dir, self.encoder)
         except KnowledgeError as exc:
             log.warning("knowledge reload rejected: %s", exc)
             return list(exc.problems)
@@ -54,6 +67,8 @@ class KnowledgeStore:
         return []
 
 
-def _build(knowledge_dir: Path, source_dir: Path | None) -> Snapshot:
+def _build(knowledge_dir: Path, source_dir: Path | None, encoder: Encoder | None) -> Snapshot:
     knowledge = load_folder(knowledge_dir, source_dir)
-    return Snapshot(knowledge.kb, Matcher(knowledge.kb, knowledge.vocabulary, knowledge.decision))
+    semantic = (encoder, knowledge.ranker) if encoder is not None else None
+    matcher = Matcher(knowledge.kb, knowledge.vocabulary, knowledge.decision, semantic)
+    return Snapshot(knowledge.kb, matcher)

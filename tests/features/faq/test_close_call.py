@@ -23,9 +23,10 @@ from bot.features.faq import handlers as faq
 
 ROOT = PROJECT_ROOT
 MEMBER = Caller(user_id=7, display_name="sam", guild_id=1, channel_id=10)
-# Sprinting vs the best kind of running for muscle: the two entries score within 0.01 of each
-# other (labelled sprinting-hypertrophy in final3; the matcher answers either, never a coin toss).
-CLOSE = "is sprinting the best way to get jacked legs"
+# Sprinting vs the best kind of running for muscle: the learned ranker scores the two entries
+# within its close_gap (knowledge/ranker.json); either answers it, so neither is a coin toss.
+# Not a labelled question: those are the ranker's examples, and no longer close.
+CLOSE = "are sprints the best running for size"
 CLOSE_PAIR = {"best-running-for-muscle", "sprinting-hypertrophy"}
 CLEAR = "do hill sprints build muscle"  # hill-sprints, far ahead of anything else
 

@@ -17,6 +17,7 @@ from bot.features.faq.loader import (
     load_knowledge,
     validate_knowledge,
 )
+from bot.features.faq.ranker import RANKER_FILE
 from bot.features.faq.vocabulary import VOCABULARY_FILE
 
 TOPICS = """\
@@ -88,8 +89,8 @@ def dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     (kdir / "beta.md").write_text(BETA, encoding="utf-8")
     (sdir / "art.txt").write_text(ARTICLE, encoding="utf-8")
     # The matcher's tuning files sit beside the entries; the real ones (tests of their own
-    # problems are in test_vocabulary.py and test_decision.py).
-    for name in (VOCABULARY_FILE, DECISION_FILE):
+    # problems are in test_vocabulary.py, test_decision.py and test_ranker.py).
+    for name in (VOCABULARY_FILE, DECISION_FILE, RANKER_FILE):
         shutil.copy(PROJECT_ROOT / "knowledge" / name, kdir / name)
     return kdir, sdir
 

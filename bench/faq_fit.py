@@ -1,0 +1,292 @@
+"""Fit the learned ranker (knowledge/ranker.json) from the aliases and the labelled questions.
+
+Run from the repository root: `.venv/bin/python -m bench.faq_fit [--loo] [--threshold P]`.
+Training rows: every question of the committed sets in tests/data/ (never tests/data/unseen/)
+and every alias asked as a question with itself left out of the index (leave-one-alias-out: a
+new wording the lexical index has not seen). Example features are cross-fitted: a row never
+sees the examples of its own set. `--loo` writes nothing and prints, for each set held out
+(the aliases as one more), the figures of a model fit on the others. The ranker is a softmax
+over entries; the decision a logistic regression (numpy, L2). Reproducible: no randomness.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from bench.faq import FIT_FILES, KNOWLEDGE, ROOT
+from bot.core.settings import Settings
+from bot.features.faq.embedding import Encoder
+from bot.features.faq.loader import load_folder
+from bot.features.faq.matching import LexicalEvidence, Matcher
+from bot.features.faq.model_build import build
+from bot.features.faq.ranker import (
+    RANKER_FILE,
+    DecisionFeatures,
+    PairFeatures,
+    RankerModel,
+    ranker_json,
+)
+from bot.features.faq.semantic import SemanticIndex
+
+ALIASES = "aliases"
+RANKER_L2 = 1e-3
+DECISION_L2 = 1e-2
+CLOSE_SHARE = 0.05  # share of right answers that may carry a "Did you mean" button
+
+
+@dataclass(frozen=True)
+class Row:
+    group: str  # the set's file name, or ALIASES
+    question: str
+    right: tuple[int, ...]  # entry positions that answer it (empty: abstain)
+    in_scope: bool
+    exact: bool  # an exact title/alias: answered before any ranking
+    lexical: LexicalEvidence
+    vector: np.ndarray
+    index_key: str | None  # an alias row: the label left out of the index
+
+
+def _model(examples: dict[str, list[str]], abstain: list[str]) -> RankerModel:
+    zeros_p, zeros_d = np.zeros(len(PairFeatures._fields)), np.zeros(len(DecisionFeatures._fields))
+    return RankerModel(zeros_p, zeros_d, 0.0, 0.5, 0.0, examples, tuple(abstain))
+
+
+class Data:
+    def __init__(self, encoder: Encoder) -> None:
+        knowledge = load_folder(KNOWLEDGE, _sources())
+        self.kb, self.vocabulary, self.decision = (
+            knowledge.kb,
+            knowledge.vocabulary,
+            knowledge.decision,
+        )
+        self.encoder = encoder
+        self.matcher = Matcher(self.kb, self.vocabulary, self.decision)
+        self.entries = list(self.kb)
+        self.ids = [e.id for e in self.entries]
+        self.rows: list[Row] = []
+        for path in FIT_FILES:
+            for raw in _read(path):
+                right = tuple(
+                    self.ids.index(x) for x in (raw["id"], *raw.get("alt", ())) if x in self.ids
+                )
+                in_scope = bool(raw.get("answerable", raw["id"] is not None))
+                exact = self.matcher._resolve_exact(raw["q"]) is not None
+                self.rows.append(
+                    Row(
+                        path.name,
+                        raw["q"],
+                        right,
+                        in_scope,
+                        exact,
+                        self.matcher.question_evidence(raw["q"]),
+                        encoder.encode_one(raw["q"]),
+                        None,
+                    )
+                )
+        for i, entry in enumerate(self.entries):
+            for alias in entry.aliases:
+                matcher = Matcher(self._without(alias, entry), self.vocabulary, self.decision)
+                self.rows.append(
+                    Row(
+                        ALIASES,
+                        alias,
+                        (i,),
+                        True,
+                        False,
+                        matcher.question_evidence(alias),
+                        encoder.encode_one(alias),
+                        alias,
+                    )
+                )
+        self.groups = [p.name for p in FIT_FILES] + [ALIASES]
+
+    def _without(self, alias: str, entry):  # type: ignore[no-untyped-def]
+        trimmed = replace(entry, aliases=tuple(a for a in entry.aliases if a != alias))
+        return replace(self.kb, entries={**self.kb.entries, entry.id: trimmed})
+
+    def bank(self, groups: Iterable[str]) -> tuple[dict[str, list[str]], list[str]]:
+        examples: dict[str, list[str]] = {}
+        abstain: list[str] = []
+        for row in self.rows:
+            if row.group not in groups or row.group == ALIASES:
+                continue
+            if row.in_scope:
+                for i in row.right:
+                    examples.setdefault(self.ids[i], []).append(row.question)
+            else:
+                abstain.append(row.question)
+        return examples, abstain
+
+    def evidence(
+        self, rows: list[Row], bank_groups: Iterable[str], weights: np.ndarray | None = None
+    ) -> list[tuple[np.ndarray, DecisionFeatures, int, float]]:
+        """Per row: (pair matrix, decision features, top entry, its score lead), computed by
+        SemanticIndex as the bot does, with the examples of bank_groups minus the row's own set.
+        """
+        groups = set(bank_groups)
+        ranker = np.zeros(len(PairFeatures._fields)) if weights is None else weights
+        indexes: dict[str, SemanticIndex] = {}
+        out = []
+        for row in rows:
+            if row.index_key is None:
+                index = indexes.get(row.group)
+                if index is None:
+                    index = indexes[row.group] = self._index(
+                        self.entries, groups - {row.group}, ranker
+                    )
+            else:
+                entries = list(self._without(row.index_key, self.entries[row.right[0]]))
+                index = self._index(entries, groups, ranker)
+            pairs = index.pair_features(row.vector, row.lexical)
+            order, scores, features = index.rank_pairs(pairs, row.vector, row.lexical)
+            top = int(order[0])
+            out.append((pairs, features, top, float(scores[top] - scores[order[1]])))
+        return out
+
+    def _index(self, entries, groups: set[str], ranker: np.ndarray) -> SemanticIndex:  # type: ignore[no-untyped-def]
+        examples, abstain = self.bank(groups)
+        model = RankerModel(
+            ranker, np.zeros(len(DecisionFeatures._fields)), 0.0, 0.5, 0.0, examples, tuple(abstain)
+        )
+        return SemanticIndex(entries, self.encoder, model)
+
+
+def _sources() -> Path | None:
+    path = ROOT.parent / "shared" / "sources"
+    return path if path.is_dir() else None
+
+
+def _read(path: Path) -> list[dict]:  # type: ignore[type-arg]
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def fit_softmax(
+    pairs: list[np.ndarray], rights: list[tuple[int, ...]], steps: int = 500
+) -> np.ndarray:
+    stack = np.stack(pairs)
+    k = stack.shape[2]
+    target = np.zeros(stack.shape[:2])
+    for i, right in enumerate(rights):
+        target[i, list(right)] = 1.0 / len(right)
+    mean, sd = stack.reshape(-1, k).mean(0), stack.reshape(-1, k).std(0) + 1e-6
+    z = (stack - mean) / sd
+    w = np.zeros(k)
+    for _ in range(steps):
+        s = z @ w
+        p = np.exp(s - s.max(1, keepdims=True))
+        p /= p.sum(1, keepdims=True)
+        w -= 0.5 * (np.einsum("mn,mnk->k", p - target, z) / len(pairs) + RANKER_L2 * w)
+    return w / sd  # a constant shift does not change a softmax: no bias
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, steps: int = 3000) -> tuple[np.ndarray, float]:
+    mean, sd = x.mean(0), x.std(0) + 1e-6
+    z = (x - mean) / sd
+    w, b = np.zeros(x.shape[1]), 0.0
+    for _ in range(steps):
+        err = 1 / (1 + np.exp(-(z @ w + b))) - y
+        w -= 0.5 * (z.T @ err / len(y) + DECISION_L2 * w)
+        b -= 0.5 * float(err.mean())
+    return w / sd, b - float((w / sd) @ mean)
+
+
+@dataclass(frozen=True)
+class Fitted:
+    ranker: np.ndarray
+    decision: np.ndarray
+    bias: float
+    close_gap: float
+
+
+def fit(data: Data, groups: list[str]) -> Fitted:
+    """Ranker on every in-scope row of `groups` (aliases included); decision on the sets' rows."""
+    rows = [r for r in data.rows if r.group in groups]
+    ranked = [r for r in rows if r.in_scope and r.right]
+    pairs = [p for p, *_ in data.evidence(ranked, groups)]
+    ranker = fit_softmax(pairs, [r.right for r in ranked])
+    decided = [r for r in rows if r.group != ALIASES and not r.exact]
+    evidence = data.evidence(decided, groups, ranker)
+    x = np.array([list(f) for _, f, _, _ in evidence])
+    y = np.array(
+        [
+            float(r.in_scope and top in r.right)
+            for r, (_, _, top, _) in zip(decided, evidence, strict=True)
+        ]
+    )
+    weights, bias = fit_logistic(x, y)
+    leads = [lead for (_, _, _, lead), ok in zip(evidence, y, strict=True) if ok]
+    return Fitted(ranker, weights, bias, float(np.quantile(leads, CLOSE_SHARE)))
+
+
+def figures(
+    data: Data, fitted: Fitted, group: str, bank: list[str], thresholds: list[float]
+) -> list[str]:
+    rows = [r for r in data.rows if r.group == group]
+    evidence = data.evidence(rows, bank, fitted.ranker)
+    lines = []
+    for threshold in thresholds:
+        right = wrong = n_in = abstained = n_out = 0
+        for row, (_, features, top, _) in zip(rows, evidence, strict=True):
+            p = 1 / (1 + np.exp(-(fitted.bias + float(np.dot(fitted.decision, features)))))
+            answered = row.exact or p >= threshold
+            if row.in_scope:
+                n_in += 1
+                ok = row.exact or top in row.right
+                right += answered and ok
+                wrong += answered and not ok
+            else:
+                n_out += 1
+                abstained += not answered
+        lines.append(
+            f"  {group:<28} th {threshold:.2f}: right {right}/{n_in}  wrong {wrong}  "
+            f"abstained {abstained}/{n_out}"
+        )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--loo", action="store_true", help="leave-one-set-out; writes nothing")
+    parser.add_argument("--threshold", type=float, default=0.6, help="answer at or above")
+    args = parser.parse_args()
+    encoder = Encoder(build(Settings(_env_file=None).embedding_dir))  # type: ignore[call-arg]
+    data = Data(encoder)
+    if args.loo:
+        thresholds = sorted({0.5, 0.6, 0.7, args.threshold})
+        for held in data.groups:
+            others = [g for g in data.groups if g != held]
+            print("\n".join(figures(data, fit(data, others), held, others, thresholds)))
+        return
+    fitted = fit(data, data.groups)
+    examples, abstain = data.bank(data.groups)
+    target = KNOWLEDGE / RANKER_FILE
+    target.write_text(
+        ranker_json(
+            fitted.ranker,
+            fitted.decision,
+            fitted.bias,
+            threshold=args.threshold,
+            close_gap=fitted.close_gap,
+            examples=examples,
+            abstain=abstain,
+            fit={
+                "sets": data.groups,
+                "ranker_l2": RANKER_L2,
+                "decision_l2": DECISION_L2,
+                "close_share": CLOSE_SHARE,
+            },
+        )
+    )
+    print(f"wrote {target.relative_to(ROOT)}")
+    for group in data.groups:
+        print("\n".join(figures(data, fitted, group, data.groups, [args.threshold])))
+
+
+if __name__ == "__main__":
+    main()

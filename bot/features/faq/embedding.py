@@ -1,0 +1,106 @@
+"""Sentence embeddings for the FAQ matcher: the built MiniLM model run by onnxruntime.
+
+One thread, no PyTorch, nothing downloaded: the model is made from installed packages by
+model_build.py. Vectors are mean-pooled and L2-normalised (as sentence-transformers does), so
+a dot product is a cosine. Labels (titles and aliases) are embedded once per text and kept in
+a file beside the model, so a start-up or a `/kb reload` embeds only what changed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from bot.features.faq.model_build import BuiltModel, build, existing
+
+log = logging.getLogger(__name__)
+
+MAX_TOKENS = 128  # members' questions are short; longer posts are cut here
+LABEL_CACHE = "labels.npz"
+
+
+def open_encoder(folder: Path) -> Encoder:
+    """The encoder for the model built in `folder`, building it first if needed (about 5 s,
+    once: `make` does it at install). Raises model_build.ModelBuildError on a broken install."""
+    if existing(folder) is None:
+        log.info("building the FAQ embedding model in %s (once)", folder)
+    return Encoder(build(folder))
+
+
+class Encoder:
+    """Text -> unit vector. Keeps the vectors of label texts it has embedded (`label_vectors`)."""
+
+    def __init__(self, model: BuiltModel) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.log_severity_level = 3
+        self._session = ort.InferenceSession(
+            str(model.model), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        self._tokenizer = Tokenizer.from_file(str(model.tokenizer))
+        self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        self._tokenizer.no_padding()
+        self.model_sha256 = model.sha256
+        self._cache_file = model.folder / LABEL_CACHE
+        self._labels: dict[str, np.ndarray] = self._read_cache()
+        self.dimensions = int(self.encode_one("warm up").shape[0])
+
+    def encode_one(self, text: str) -> np.ndarray:
+        ids = np.array([self._tokenizer.encode(text).ids], dtype=np.int64)
+        ones = np.ones_like(ids)
+        feeds = {"input_ids": ids, "attention_mask": ones, "token_type_ids": np.zeros_like(ids)}
+        hidden = self._session.run(None, feeds)[0][0]
+        return _unit(hidden.mean(axis=0))
+
+    def encode_many(self, texts: Sequence[str]) -> np.ndarray:
+        """Rows for `texts`, one run each: activations are quantized per run, so a padded batch
+        would give slightly different vectors than the same text asked alone."""
+        if not texts:
+            return np.zeros((0, self.dimensions), np.float32)
+        return np.stack([self.encode_one(t) for t in texts])
+
+    def label_matrix(self, labels: Sequence[str]) -> np.ndarray:
+        """Unit rows for the labels; new texts are embedded and the file beside the model kept."""
+        missing = list(dict.fromkeys(t for t in labels if t not in self._labels))
+        if missing:
+            for label, row in zip(missing, self.encode_many(missing), strict=True):
+                self._labels[label] = row
+            self._write_cache()
+        if not labels:
+            return np.zeros((0, self.dimensions), np.float32)
+        return np.stack([self._labels[t] for t in labels])
+
+    def _read_cache(self) -> dict[str, np.ndarray]:
+        try:
+            with np.load(self._cache_file, allow_pickle=False) as data:
+                if str(data["model"]) != self.model_sha256:
+                    return {}
+                return dict(zip(data["texts"].tolist(), data["vectors"], strict=True))
+        except (OSError, KeyError, ValueError):
+            return {}
+
+    def _write_cache(self) -> None:
+        """Best effort: a read-only folder costs a slower next start, never a failure."""
+        texts = sorted(self._labels)
+        vectors = np.stack([self._labels[t] for t in texts])
+        partial = self._cache_file.with_suffix(".tmp.npz")
+        try:
+            np.savez(partial, model=self.model_sha256, texts=np.array(texts), vectors=vectors)
+            partial.replace(self._cache_file)
+        except OSError as exc:
+            log.warning("could not keep label embeddings in %s: %s", self._cache_file, exc)
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    norm = np.linalg.norm(x, axis=-1, keepdims=True)
+    return x / np.clip(norm, 1e-12, None)

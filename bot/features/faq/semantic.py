@@ -1,0 +1,123 @@
+"""The semantic half of the matcher: question vectors against entry labels and examples.
+
+Built once per knowledge snapshot from an `Embedder` (the real one is embedding.Encoder; tests
+may pass any) and the RankerModel's labelled questions: the label, example and off-topic
+matrices are fixed, so matching a question is one embedding and three matrix products. Pure:
+numpy only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+from bot.features.faq.knowledge import Entry
+from bot.features.faq.ranker import DecisionFeatures, PairFeatures, RankerModel
+
+
+class Embedder(Protocol):
+    def encode_one(self, text: str) -> np.ndarray: ...
+
+    def label_matrix(self, labels: Sequence[str]) -> np.ndarray: ...
+
+
+class Lexical(Protocol):
+    """What the lexical matcher knows of a question, per entry (arrays in entry order)."""
+
+    score: np.ndarray
+    dice: np.ndarray
+    coverage: np.ndarray
+    top: int  # the lexical best entry, -1 when nothing matched
+    probability: float  # the lexical decision's probability for its best entry
+    foreign: float
+    cue: float
+    mass: float
+
+
+class SemanticIndex:
+    def __init__(self, entries: Sequence[Entry], embedder: Embedder, model: RankerModel) -> None:
+        self._embedder = embedder
+        self.model = model
+        self.size = n = len(entries)
+        labels = [(i, label) for i, e in enumerate(entries) for label in (e.title, *e.aliases)]
+        self._labels = embedder.label_matrix([label for _, label in labels])
+        self._label_owner = np.array([i for i, _ in labels], dtype=np.int64)
+        position = {e.id: i for i, e in enumerate(entries)}
+        # Examples of entries that no longer exist are skipped: they only widen the net.
+        examples = [
+            (position[eid], q) for eid, qs in model.examples.items() if eid in position for q in qs
+        ]
+        self._examples = embedder.label_matrix([q for _, q in examples])
+        self._example_owner = np.array([i for i, _ in examples], dtype=np.int64)
+        self._off_topic = embedder.label_matrix(list(model.abstain))
+        self._empty = np.full(n, -1.0)
+
+    def embed(self, question: str) -> np.ndarray:
+        return self._embedder.encode_one(question)
+
+    def pair_features(self, vector: np.ndarray, lexical: Lexical) -> np.ndarray:
+        """One row of PairFeatures per entry."""
+        sims = self._labels @ vector
+        best = self._empty.copy()
+        np.maximum.at(best, self._label_owner, sims)
+        # The second-best label: mask each entry's best (first occurrence), take the max again.
+        is_best = sims >= best[self._label_owner]
+        second = self._empty.copy()
+        np.maximum.at(second, self._label_owner, np.where(is_best, -1.0, sims))
+        second = np.where(second < -0.5, best, second)
+        example = best.copy()
+        if len(self._examples):
+            np.maximum.at(example, self._example_owner, self._examples @ vector)
+        lex = lexical.score
+        top = np.zeros(self.size)
+        if lexical.top >= 0:
+            top[lexical.top] = 1.0
+        columns = (
+            lex,
+            lex - lex.max(),
+            lexical.dice,
+            lexical.coverage,
+            best,
+            best - best.max(),
+            second,
+            top,
+            example,
+            example - example.max(),
+        )
+        return np.stack(columns, axis=1)
+
+    def rank(
+        self, vector: np.ndarray, lexical: Lexical
+    ) -> tuple[np.ndarray, np.ndarray, DecisionFeatures]:
+        """(entry order best first, scores, the decision's features for the best entry)."""
+        return self.rank_pairs(self.pair_features(vector, lexical), vector, lexical)
+
+    def rank_pairs(
+        self, pairs: np.ndarray, vector: np.ndarray, lexical: Lexical
+    ) -> tuple[np.ndarray, np.ndarray, DecisionFeatures]:
+        scores = self.model.scores(pairs)
+        order = np.argsort(-scores, kind="stable")
+        t, u = int(order[0]), int(order[1]) if self.size > 1 else int(order[0])
+        shares = np.exp(scores - scores[t])
+        shares /= shares.sum()
+        column = {name: pairs[:, k] for k, name in enumerate(PairFeatures._fields)}
+        off_topic = float((self._off_topic @ vector).max()) if len(self._off_topic) else 0.0
+        features = DecisionFeatures(
+            share=float(shares[t]),
+            share_lead=float(shares[t] - shares[u]),
+            lead=float(scores[t] - scores[u]),
+            cosine=float(column["cosine"][t]),
+            cosine_lead=float(column["cosine"][t] - column["cosine"][u]),
+            lexical=float(column["lexical"][t]),
+            lexical_probability=lexical.probability,
+            agree=float(t == lexical.top),
+            foreign=lexical.foreign,
+            cue=lexical.cue,
+            mass=lexical.mass,
+            example=float(column["example"][t]),
+            off_topic=off_topic,
+            off_topic_lead=float(column["example"][t]) - off_topic,
+        )
+        return order, scores, features
