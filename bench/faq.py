@@ -1,12 +1,12 @@
 """Benchmark the FAQ matcher: accuracy on the eval sets, latency, build time and memory.
 
-Run from the repository root: `.venv/bin/python -m bench.faq [--file PATH ...]`.
-Prints figures and the misses; never asserts (tests/features/faq/test_matching.py holds the
-floors). `--fit L2` refits the answer-or-abstain weights on every committed set (pure Python
-logistic regression), writes them to knowledge/decision.json (the only way that file is made;
-review it with `git diff`) and prints their figures per set. `--fit L2 --loo` validates instead,
-writing nothing: for each set, fit on the others and report the held-out set's figures (how a
-refit generalises to unseen wording).
+Run from the repository root: `.venv/bin/python -m bench.faq [--file PATH ...] [--lexical]`.
+Measures the matcher as the bot runs it (the learned ranker over lexical and semantic evidence;
+`--lexical`: the lexical half alone). Prints figures and the misses; never asserts
+(tests/features/faq/test_matching.py holds the floors). `--fit L2` refits the lexical
+answer-or-abstain weights (knowledge/decision.json, one of the ranker's features) on every
+committed set and prints their figures; `--fit L2 --loo` validates instead, writing nothing.
+The learned ranker itself is fit by bench/faq_fit.py.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bot.features.faq import decision
 from bot.features.faq.decision import DECISION_FILE, Features
+from bot.features.faq.embedding import open_encoder
 from bot.features.faq.loader import load_folder
 from bot.features.faq.matching import Matcher
 
@@ -170,16 +171,24 @@ def main() -> None:
     parser.add_argument("--file", type=Path, action="append", help="JSONL eval file(s)")
     parser.add_argument("--fit", type=float, metavar="L2", help="refit decision weights")
     parser.add_argument("--loo", action="store_true", help="with --fit: leave-one-set-out")
+    parser.add_argument("--lexical", action="store_true", help="the lexical matcher alone")
     args = parser.parse_args()
     sources = ROOT.parent / "shared" / "sources"
     knowledge = load_folder(KNOWLEDGE, sources if sources.is_dir() else None)
-    start = time.perf_counter()
-    matcher = Matcher(knowledge.kb, knowledge.vocabulary, knowledge.decision)
-    elapsed_ms = (time.perf_counter() - start) * 1000
-    print(f"entries: {len(knowledge.kb)}  matcher build: {elapsed_ms:.1f} ms")
     if args.fit is not None:
-        fit(matcher, args.fit, args.loo)
+        fit(Matcher(knowledge.kb, knowledge.vocabulary, knowledge.decision), args.fit, args.loo)
         return
+    start = time.perf_counter()
+    semantic = None
+    if not args.lexical:
+        encoder = open_encoder(ROOT / "data" / "models")
+        print(f"embedding model loaded in {(time.perf_counter() - start) * 1000:.0f} ms")
+        semantic = (encoder, knowledge.ranker)
+    start = time.perf_counter()
+    matcher = Matcher(knowledge.kb, knowledge.vocabulary, knowledge.decision, semantic)
+    elapsed_ms = (time.perf_counter() - start) * 1000
+    kind = "lexical" if args.lexical else "learned ranker"
+    print(f"entries: {len(knowledge.kb)}  matcher ({kind}) build: {elapsed_ms:.1f} ms")
     for path in args.file or [p for p in DEFAULT_FILES if p.exists()]:
         run_file(matcher, path)
     print(f"\nprocess RSS: {rss_mb():.1f} MB")

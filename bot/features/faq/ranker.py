@@ -142,8 +142,8 @@ def ranker_json(
         "close_gap": round(close_gap, 4),
         "ranker": {"weights": _named(pair, PairFeatures._fields)},
         "decision": {"bias": round(bias, 4), "weights": _named(decision, DecisionFeatures._fields)},
-        "examples": {k: sorted(v) for k, v in sorted(examples.items())},
-        "abstain": sorted(abstain),
+        "examples": {k: sorted(set(v)) for k, v in sorted(examples.items())},
+        "abstain": sorted(set(abstain)),
     }
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
