@@ -18,6 +18,7 @@ import statistics
 import time
 from pathlib import Path
 
+from bot.core.settings import Settings
 from bot.features.faq import decision
 from bot.features.faq.decision import DECISION_FILE, Features
 from bot.features.faq.embedding import open_encoder
@@ -184,7 +185,7 @@ def main() -> None:
     start = time.perf_counter()
     semantic = None
     if not args.lexical:
-        encoder = open_encoder(ROOT / "data" / "models")
+        encoder = open_encoder(Settings(_env_file=None).embedding_dir)  # type: ignore[call-arg]
         print(f"embedding model loaded in {(time.perf_counter() - start) * 1000:.0f} ms")
         semantic = (encoder, knowledge.ranker)
     start = time.perf_counter()

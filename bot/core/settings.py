@@ -43,8 +43,9 @@ class Settings(BaseSettings):
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"
     templates_dir: Path = PROJECT_ROOT / "templates"
     sources_dir: Path | None = None
-    # Where the FAQ's embedding model is built from its package, with the label vectors it keeps.
-    embedding_dir: Path = Path("data/models")
+    # Where the FAQ's embedding model is built from its package, with the label vectors it keeps:
+    # beside the checkout (like knowledge/), so every command finds the one build wherever it runs.
+    embedding_dir: Path = PROJECT_ROOT / "data" / "models"
     reminder_grace_hours: float = Field(default=6.0, ge=0, le=168)
 
     @field_validator("discord_token", mode="before")

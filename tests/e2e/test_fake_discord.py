@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from tests.support.fakediscord import FakeDiscord, RateLimitConfig, running
+from tests.support.fakediscord.interactions import InteractionHandle
 from tests.support.fakediscord.pytest_plugin import fake_discord  # noqa: F401 (fixture)
 
 NONE = discord.AllowedMentions.none()
@@ -118,6 +119,14 @@ class ProbeBot(commands.Bot):
             await interaction.response.send_message("Sure?", view=Confirm())
 
 
+async def say_hello(world: dict[str, Any], name: str) -> InteractionHandle:
+    """The runner invokes /hello name:NAME in #general; the interaction as the fake holds it."""
+    fake: FakeDiscord = world["fake"]
+    return await fake.invoke(
+        world["guild"], world["general"], world["runner"], "hello", {"name": name}
+    )
+
+
 @pytest.fixture
 def world(fake_discord: FakeDiscord) -> dict[str, Any]:  # noqa: F811
     fake = fake_discord
@@ -173,9 +182,7 @@ async def test_slash_command_response_payload(world: dict[str, Any]) -> None:
     fake: FakeDiscord = world["fake"]
     async with asyncio.timeout(10), running(ProbeBot(), fake) as bot:
         await bot.tree.sync()
-        inter = await fake.invoke(
-            world["guild"], world["general"], world["runner"], "hello", {"name": "Ada"}
-        )
+        inter = await say_hello(world, "Ada")
         response = await inter.response()
         assert response["type"] == 4
         assert response["data"]["content"] == "Hello Ada"
@@ -353,17 +360,13 @@ async def test_gateway_drop_resumes_and_keeps_serving(world: dict[str, Any]) -> 
         await bot.tree.sync()
         await fake.drop_gateway()
         # Dispatched while the socket is down: must be replayed on RESUME.
-        inter = await fake.invoke(
-            world["guild"], world["general"], world["runner"], "hello", {"name": "B"}
-        )
+        inter = await say_hello(world, "B")
         await asyncio.wait_for(bot.resumed.wait(), 10)
         assert (await inter.response())["data"]["content"] == "Hello B"
         assert fake.gateway.resume_count == 1 and fake.gateway.identify_count == 1
         await fake.request_reconnect()
         await fake.wait_for_resume(2)
-        again = await fake.invoke(
-            world["guild"], world["general"], world["runner"], "hello", {"name": "C"}
-        )
+        again = await say_hello(world, "C")
         assert (await again.response())["data"]["content"] == "Hello C"
 
 
@@ -373,9 +376,7 @@ async def test_invalid_session_reidentifies(world: dict[str, Any]) -> None:
         await bot.tree.sync()
         await fake.invalidate_session()
         await fake.wait_for_identify(2)
-        inter = await fake.invoke(
-            world["guild"], world["general"], world["runner"], "hello", {"name": "D"}
-        )
+        inter = await say_hello(world, "D")
         assert (await inter.response())["data"]["content"] == "Hello D"
 
 
@@ -390,7 +391,7 @@ async def test_late_initial_response_is_unknown_interaction(world: dict[str, Any
             errors.append(error)
 
         bot.tree.on_error = on_error  # type: ignore[method-assign]
-        await fake.invoke(world["guild"], world["general"], world["runner"], "hello", {"name": "E"})
+        await say_hello(world, "E")
         await fake.wait_until(lambda: bool(errors), 5, "the command error")
     assert isinstance(errors[0].__cause__, discord.NotFound)
     assert errors[0].__cause__.code == 10062

@@ -2,9 +2,10 @@
 
 - `knowledge.py` (the typed entries), `loader.py` (Markdown files validated with file and
   line), `store.py` (the live snapshot, swapped whole by `/kb reload`).
-- `text.py`, `matching.py`, `decision.py`, `semantic.py`, `ranker.py`: the pure matcher (no
-  Discord, no database) that picks one entry or abstains honestly; `embedding.py` runs the
-  sentence-embedding model that `model_build.py` makes from an installed package.
+- `text.py`, `analyzer.py`, `matching.py`, `decision.py`, `semantic.py`, `ranker.py`: the pure
+  matcher (no Discord, no database) that picks one entry or abstains honestly; `tuning.py` reads
+  its generated weight files; `embedding.py` runs the sentence-embedding model that
+  `model_build.py` makes from an installed package.
 - `handlers.py`: /faq, /topics, /kb reload and their buttons, transport-free; `cog.py` declares
   them for Discord; `cli.py`: `coach ask`.
 Templates: `templates/faq/`. Other features use the knowledge through the names below.

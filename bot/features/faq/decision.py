@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from bot.features.faq.tuning import finite, header_issues, line_of, load_json, weight_issues
 from bot.features.faq.vocabulary import Issue
 
 DECISION_FILE = "decision.json"
@@ -56,95 +57,22 @@ def parse_model(text: str) -> tuple[DecisionModel | None, list[Issue]]:
     data, issues = load_json(text)
     if issues:
         return None, issues
-    if not isinstance(data, dict):
+    header = header_issues(data, text, _FIELDS)
+    if header is None:
         return None, [Issue(1, None, f"must be an object with {', '.join(_FIELDS)}")]
-    issues: list[Issue] = []
-    for name in data.keys() - set(_FIELDS):
-        issues.append(Issue(line_of(text, name), name, "unknown field"))
-    for name in _FIELDS:
-        if name not in data:
-            issues.append(Issue(1, name, "missing field"))
-    if "note" in data and not (isinstance(data["note"], str) and data["note"].strip()):
-        issues.append(Issue(line_of(text, "note"), "note", "must say how the file is made"))
-    if "fit" in data and not isinstance(data["fit"], dict):
-        issues.append(Issue(line_of(text, "fit"), "fit", "must be an object (how it was fit)"))
+    issues = header
     bias = data.get("bias")
     if "bias" in data and not finite(bias):
         issues.append(Issue(line_of(text, "bias"), "bias", "must be a finite number"))
     weights = data.get("weights")
     if "weights" in data:
-        issues += _check_weights(weights, text)
+        issues += weight_issues(weights, "weights", Features._fields, text, anchor="weights")
     if issues:
         return None, sorted(issues, key=lambda i: i.line or 0)
     return DecisionModel(Features(**{k: float(v) for k, v in weights.items()}), float(bias)), []
-
-
-def load_json(text: str) -> tuple[Any, list[Issue]]:
-    """Strict JSON for generated tuning files: no duplicate keys, no NaN or Infinity."""
-    try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant), []
-    except json.JSONDecodeError as exc:
-        return None, [Issue(exc.lineno, None, f"invalid JSON: {exc.msg}")]
-    except _Rejected as exc:
-        return None, [Issue(_line_at(text, exc.found(text)), None, str(exc))]
 
 
 def model_json(weights: Features, bias: float, fit: Mapping[str, Any]) -> str:
     """The file `bench/faq.py --fit` writes: weights by feature name, in Features order."""
     data = {"note": NOTE, "fit": dict(fit), "bias": bias, "weights": weights._asdict()}
     return json.dumps(data, indent=2) + "\n"
-
-
-def _check_weights(weights: Any, text: str) -> list[Issue]:
-    if not isinstance(weights, dict):
-        return [Issue(line_of(text, "weights"), "weights", "must be an object of feature: weight")]
-    issues = []
-    for name in Features._fields:
-        if name not in weights:
-            issues.append(Issue(line_of(text, "weights"), f"weights.{name}", "missing feature"))
-        elif not finite(weights[name]):
-            line = line_of(text, name)
-            issues.append(Issue(line, f"weights.{name}", "must be a finite number"))
-    for name in weights.keys() - set(Features._fields):
-        known = ", ".join(Features._fields)
-        msg = f"unknown feature (the matcher computes: {known})"
-        issues.append(Issue(line_of(text, name), f"weights.{name}", msg))
-    return issues
-
-
-def finite(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-class _Rejected(ValueError):
-    """Raised from inside json.loads; `needle` finds the offending text for its line."""
-
-    def __init__(self, message: str, needle: str, *, last: bool) -> None:
-        super().__init__(message)
-        self.needle, self.last = needle, last
-
-    def found(self, text: str) -> int:
-        return text.rfind(self.needle) if self.last else text.find(self.needle)
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """json.loads silently keeps the last of two equal keys; a generated file never has them."""
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _Rejected(f"duplicate key {key!r}", f'"{key}"', last=True)
-        out[key] = value
-    return out
-
-
-def _no_constant(name: str) -> float:
-    raise _Rejected(f"{name} is not a finite number", name, last=False)
-
-
-def line_of(text: str, key: str) -> int | None:
-    """The first line holding `"key"` (json keeps no positions after parsing)."""
-    return _line_at(text, text.find(f'"{key}"'))
-
-
-def _line_at(text: str, offset: int) -> int | None:
-    return text.count("\n", 0, offset) + 1 if offset >= 0 else None

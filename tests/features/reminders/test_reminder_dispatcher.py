@@ -3,11 +3,14 @@ failures."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
+from typing import NamedTuple
 
+from bot.app import App
 from bot.core.clock import FakeClock
 from bot.features.reminders import RemindersContext
-from bot.features.reminders.dispatcher import UNKNOWN_DELIVERY
+from bot.features.reminders.dispatcher import UNKNOWN_DELIVERY, ReminderDispatcher
 from bot.features.reminders.handlers import bot_removed
 from bot.features.reminders.ports import SendFailure
 from bot.features.reminders.post import occurrence_nonce
@@ -169,15 +172,34 @@ async def test_old_unrecorded_claim_is_not_resent_but_recorded(make_app) -> None
         await d.stop()
 
 
-async def test_channel_gone_pauses_and_tells_the_admin_channel(make_app) -> None:
+class _Posted(NamedTuple):
+    svc: RemindersContext
+    reminder: Reminder
+    dispatcher: ReminderDispatcher
+    clock: FakeClock
+
+
+async def _first_post_time(
+    make_app: Callable[..., Awaitable[App]],
+    sender: MemorySender,
+    *,
+    admin_channel: int | None = None,
+) -> _Posted:
+    """A Tuesday 18:30 London reminder made on Monday, and the dispatcher run at its post time."""
     clock = FakeClock(utc("2026-03-16T12:00:00Z"))
     svc = (await make_app(clock)).reminders
-    await svc.guild_settings.set_admin_channel(GUILD, ADMINS)
-    r = await _reminder(svc)
-    sender = MemorySender(failures=[SendFailure("Unknown Channel", status=404, code=10003)])
+    if admin_channel is not None:
+        await svc.guild_settings.set_admin_channel(GUILD, admin_channel)
+    reminder = await _reminder(svc)
     d = dispatcher(svc, sender)
     clock.set(utc("2026-03-17T18:30:00Z"))
     await d.run_due()
+    return _Posted(svc, reminder, d, clock)
+
+
+async def test_channel_gone_pauses_and_tells_the_admin_channel(make_app) -> None:
+    sender = MemorySender(failures=[SendFailure("Unknown Channel", status=404, code=10003)])
+    svc, r, d, clock = await _first_post_time(make_app, sender, admin_channel=ADMINS)
     paused = await svc.reminders.get(r.id)
     assert paused is not None and paused.status is Status.PAUSED
     assert paused.pause_reason == "channel_gone"
@@ -195,41 +217,26 @@ async def test_channel_gone_pauses_and_tells_the_admin_channel(make_app) -> None
 async def test_missing_permission_without_admin_channel_leaves_notice_pending(
     make_app,
 ) -> None:
-    clock = FakeClock(utc("2026-03-16T12:00:00Z"))
-    svc = (await make_app(clock)).reminders
-    r = await _reminder(svc)
     sender = MemorySender(failures=[SendFailure("Missing Permissions", status=403, code=50013)])
-    d = dispatcher(svc, sender)
-    clock.set(utc("2026-03-17T18:30:00Z"))
-    await d.run_due()
+    svc, r, *_ = await _first_post_time(make_app, sender)
     paused = await svc.reminders.get(r.id)
     assert paused is not None and paused.status is Status.PAUSED
     assert paused.pause_reason == "no_permission" and paused.notice_pending
 
 
 async def test_transient_failures_are_retried_then_posted_once(make_app) -> None:
-    clock = FakeClock(utc("2026-03-16T12:00:00Z"))
-    svc = (await make_app(clock)).reminders
-    r = await _reminder(svc)
     sender = MemorySender(
         failures=[SendFailure("Bad Gateway", status=502), SendFailure("network: reset")]
     )
-    d = dispatcher(svc, sender)
-    clock.set(utc("2026-03-17T18:30:00Z"))
-    await d.run_due()
+    svc, r, *_ = await _first_post_time(make_app, sender)
     assert sender.attempts == 3 and len(sender.posts) == 1
     fresh = await svc.reminders.get(r.id)
     assert fresh is not None and fresh.status is Status.ACTIVE
 
 
 async def test_transient_failures_that_never_clear_are_recorded_not_paused(make_app) -> None:
-    clock = FakeClock(utc("2026-03-16T12:00:00Z"))
-    svc = (await make_app(clock)).reminders
-    r = await _reminder(svc)
     sender = MemorySender(failures=[SendFailure("Server Error", status=500)] * 10)
-    d = dispatcher(svc, sender)
-    clock.set(utc("2026-03-17T18:30:00Z"))
-    await d.run_due()
+    svc, r, *_ = await _first_post_time(make_app, sender)
     assert sender.attempts == 4  # first try + 3 retries
     (occ,) = await svc.reminders.occurrences(r.id)
     assert occ.state is State.FAILED

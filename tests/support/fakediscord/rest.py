@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .interactions import EPHEMERAL, LOADING, InteractionHandle
 from .model import (
@@ -22,6 +22,15 @@ if TYPE_CHECKING:
     from .server import FakeDiscord
 
 Result = tuple[int, Any]
+
+
+class _Target(NamedTuple):
+    """An interaction's webhook message, found."""
+
+    handle: InteractionHandle
+    msg: dict[str, Any]
+
+
 INTERACTION_WINDOW_FOLLOWUP = 15 * 60.0
 # Message fields a create/edit may set; everything else in the stored message is server-owned.
 EDITABLE = ("content", "embeds", "components", "allowed_mentions", "flags", "attachments", "poll")
@@ -207,20 +216,25 @@ class Rest:
             return handle.original_message
         return next((m for m in handle.followups if m["id"] == message_id), None)
 
-    async def wh_get(self, call: Call) -> Result:
-        handle = self._webhook_handle(call)
-        if not isinstance(handle, InteractionHandle):
-            return handle
-        msg = self._webhook_message(handle, call)
-        return (200, self.fake.public(msg)) if msg else error(404, 10008, "Unknown Message")
-
-    async def wh_edit(self, call: Call) -> Result:
+    def _webhook_target(self, call: Call) -> _Target | Result:
+        """The interaction and the message a webhook-message route names, or its error."""
         handle = self._webhook_handle(call)
         if not isinstance(handle, InteractionHandle):
             return handle
         msg = self._webhook_message(handle, call)
         if msg is None:
             return error(404, 10008, "Unknown Message")
+        return _Target(handle, msg)
+
+    async def wh_get(self, call: Call) -> Result:
+        target = self._webhook_target(call)
+        return (200, self.fake.public(target.msg)) if isinstance(target, _Target) else target
+
+    async def wh_edit(self, call: Call) -> Result:
+        target = self._webhook_target(call)
+        if not isinstance(target, _Target):
+            return target
+        handle, msg = target
         self.fake._apply_edit(msg, call.body)
         if msg is handle.original_message:
             handle.original_edits += 1
@@ -228,12 +242,10 @@ class Rest:
         return 200, self.fake.public(msg)
 
     async def wh_delete(self, call: Call) -> Result:
-        handle = self._webhook_handle(call)
-        if not isinstance(handle, InteractionHandle):
-            return handle
-        msg = self._webhook_message(handle, call)
-        if msg is None:
-            return error(404, 10008, "Unknown Message")
+        target = self._webhook_target(call)
+        if not isinstance(target, _Target):
+            return target
+        handle, msg = target
         msg["_deleted"] = True
         if msg is handle.original_message:
             handle.original_deleted = True
