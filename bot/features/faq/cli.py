@@ -96,10 +96,15 @@ def answer_json(
                 # True only when the quote is `who`'s own words (a named person's speech).
                 "speech": s.speech,
             }
-            for s in (entry.sources if entry else ())
+            for s in (
+                *(entry.sources if entry else ()),
+                *(match.also.sources if match.also else ()),
+            )
         ],
         "score": round(match.score, 4),
         "suggestions": [e.id for e in match.suggestions],
         # A close call's runner-up (the "Did you mean" button), or null.
         "close": match.close.id if match.close else None,
+        # The other part of a two-part post, answered below the first, or null.
+        "also": match.also.id if match.also else None,
     }

@@ -60,9 +60,11 @@ def answer_reply(
     ephemeral: bool,
     repeated: bool = False,
     close: Entry | None = None,
+    also: Entry | None = None,
 ) -> Reply:
-    """`entry`'s answer; `close` (a close call's runner-up) adds a line and a first button."""
-    related = related_of(kb, entry)
+    """`entry`'s answer; `close` (a close call's runner-up) adds a line and a first button;
+    `also` (the other part of a two-part post) is answered below it, with its sources."""
+    related = [e for e in related_of(kb, entry) if e != also]
     others = [e for e in related if close is None or e.id != close.id]
     buttons = [entry_button(e, ButtonStyle.SECONDARY) for e in others[:RELATED_BUTTONS]]
     if close is not None:
@@ -77,6 +79,8 @@ def answer_reply(
         related=related,
         repeated=repeated,
         close=close,
+        also=also,
+        also_sources=sources_of(kb, also) if also else [],
     )
 
 
@@ -95,7 +99,9 @@ def reply_for(renderer: Renderer, kb: KnowledgeBase, question: str, match: Match
     """The reply a question gets, without channel context (CLI and console share this)."""
     if match.entry is None:
         return no_answer_reply(renderer, kb, question, match)
-    return answer_reply(renderer, kb, match.entry, ephemeral=False, close=match.close)
+    return answer_reply(
+        renderer, kb, match.entry, ephemeral=False, close=match.close, also=match.also
+    )
 
 
 async def faq(ctx: FaqContext, caller: Caller, question: str) -> Reply:
@@ -108,10 +114,18 @@ async def faq(ctx: FaqContext, caller: Caller, question: str) -> Reply:
     entry = match.entry
     if ctx.cooldown.recently_posted(caller.channel_id, entry.id):
         return answer_reply(
-            ctx.renderer, kb, entry, ephemeral=True, repeated=True, close=match.close
+            ctx.renderer,
+            kb,
+            entry,
+            ephemeral=True,
+            repeated=True,
+            close=match.close,
+            also=match.also,
         )
     ctx.cooldown.record(caller.channel_id, entry.id)
-    return answer_reply(ctx.renderer, kb, entry, ephemeral=False, close=match.close)
+    return answer_reply(
+        ctx.renderer, kb, entry, ephemeral=False, close=match.close, also=match.also
+    )
 
 
 async def complete_question(ctx: FaqContext, caller: Caller, text: str) -> list[Choice]:

@@ -52,6 +52,7 @@ SUGGESTIONS = 3
 # "Close calls"): at 0.06 the runner-up is offered for 5 of the 9 wrong answers whose runner-up
 # is right, on 5.3 % of right answers; the next wrong answer caught (gap 0.088) costs ~10 %.
 CLOSE_CALL_MARGIN = 0.06
+MAX_PARTS = 4  # of a long post, the pieces read for a second part: an embedding (~2.5 ms) each
 AUTOCOMPLETE_CACHE = 2048  # distinct (text, limit) answers kept per knowledge snapshot
 NAME_LIMIT = 100
 _MAX_RAW = (
@@ -65,12 +66,15 @@ class Match:
 
     `close` is the runner-up when the answer was a close call (within CLOSE_CALL_MARGIN of the
     answered entry's score), else None; always None on an abstention or an exact title/alias.
+    `also` is a second entry when the post asks two things and each part is answered on its
+    own by a different entry (the reply gives both; never more than two).
     """
 
     entry: Entry | None
     score: float
     suggestions: tuple[Entry, ...]
     close: Entry | None = None
+    also: Entry | None = None
 
     @property
     def answered(self) -> bool:
@@ -362,8 +366,30 @@ class Matcher:
         if probability < model.threshold:
             return Match(None, probability, tuple(best[:SUGGESTIONS]))
         gap = float(scores[order[0]] - scores[order[1]]) if len(best) > 1 else math.inf
-        close = best[1] if gap <= model.close_gap else None
-        return Match(best[0], probability, tuple(best[1:]), close)
+        also = self._second_part(question, best[0], best[1:])
+        close = best[1] if gap <= model.close_gap and best[1] != also else None
+        return Match(best[0], probability, tuple(best[1:]), close, also)
+
+    def _second_part(self, question: str, answered: Entry, runners_up: list[Entry]) -> Entry | None:
+        """For a post of several parts: another entry when one part is answered on its own by
+        `answered` and another part, confidently, by an entry the whole post also ranks near the
+        top (both clearly relevant); else None."""
+        assert self._semantic is not None
+        pieces = text.parts(question)[:MAX_PARTS]
+        if len(pieces) < 2:
+            return None
+        model = self._semantic.model
+        tops: dict[Entry, float] = {}
+        for piece in pieces:
+            query = self._weigh_question(piece)
+            lexical = self.lexical_evidence(query, self._rank(query, text.fold(piece)))
+            order, _, features = self._semantic.rank(self._semantic.embed(piece), lexical)
+            probability = model.probability(features)
+            if probability >= model.threshold:
+                entry = self._entries[int(order[0])].entry
+                tops[entry] = max(probability, tops.get(entry, 0.0))
+        others = [(p, e) for e, p in tops.items() if e != answered and e in runners_up]
+        return max(others, key=lambda pe: pe[0])[1] if answered in tops and others else None
 
     def lexical_evidence(self, query: dict[str, float], ranked: list[_Scored]) -> LexicalEvidence:
         """Per-entry lexical scores and the question-level evidence, for the learned ranker."""

@@ -19,6 +19,11 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 URL_TOKEN = "zzlink"
 
 _DOUBLE_KEEP = frozenset("lsz")
+# Where one post turns to a second concern: a sentence end, a semicolon, or "also"/"plus".
+_PART_BREAK = re.compile(
+    r"(?:[.?!;]+\s*|\s+)(?:and also|also|plus)\b,?\s*|[.?!;]+(?:\s+|$)", re.IGNORECASE
+)
+PART_MIN_WORDS = 3  # shorter pieces ("and hills") are context, not a question of their own
 
 
 def fold(text: str) -> str:
@@ -29,6 +34,13 @@ def fold(text: str) -> str:
     text = _MENTION.sub(" ", text)
     text = _APOSTROPHE.sub("", text)
     return _NON_WORD.sub(" ", text).strip()
+
+
+def parts(text: str) -> list[str]:
+    """The pieces of a post that could each be a question of their own (PART_MIN_WORDS words or
+    more), in order; a post with one concern gives one piece or none."""
+    pieces = (p.strip() for p in _PART_BREAK.split(text))
+    return [p for p in pieces if len(words(p)) >= PART_MIN_WORDS]
 
 
 def words(text: str) -> list[str]:
