@@ -7,38 +7,23 @@ subprocesses to prove the installed script and `python -m bot` behave alike.
 from __future__ import annotations
 
 import base64
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from bot.cli.main import main
-from bot.core.settings import PROJECT_ROOT, Settings
-
-VENV_BIN = Path(sys.executable).parent
-SETTINGS_VARS = [name.upper() for name in Settings.model_fields]
+from bot.core.settings import PROJECT_ROOT
+from tests.support.cli import isolate_settings, run_coach, settings_free_env
 
 
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """No inherited configuration, no `.env` in the working directory, a throwaway database."""
-    for name in SETTINGS_VARS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "data" / "coach.db"))
+    isolate_settings(monkeypatch, tmp_path, DATABASE_PATH=str(tmp_path / "data" / "coach.db"))
     return tmp_path
-
-
-def subprocess_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k.upper() not in SETTINGS_VARS}
-    env["DATABASE_PATH"] = str(tmp_path / "coach.db")
-    env.update(extra)
-    return env
 
 
 def bot_token(app_id: int) -> str:
@@ -163,10 +148,9 @@ def test_invite_without_token_or_id_names_the_variable(
 
 
 def test_python_dash_m_bot_is_the_coach_command(tmp_path: Path) -> None:
-    env = subprocess_env(tmp_path)
-    run = {"cwd": tmp_path, "env": env, "capture_output": True, "text": True, "timeout": 60}
-    coach = subprocess.run([str(VENV_BIN / "coach"), "--help"], **run)
-    module = subprocess.run([sys.executable, "-m", "bot", "--help"], **run)
+    env = settings_free_env(DATABASE_PATH=str(tmp_path / "coach.db"))
+    coach = run_coach("--help", cwd=tmp_path, env=env, script=True)
+    module = run_coach("--help", cwd=tmp_path, env=env)
     assert coach.returncode == module.returncode == 0
     assert coach.stdout == module.stdout
     for command in ("run", "console", "check", "sync", "invite"):

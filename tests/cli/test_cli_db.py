@@ -11,19 +11,14 @@ import pytest
 from bot.cli.main import main
 from bot.core.db import Database, bundled_migrations
 from bot.core.meta import MetaRepository
-from bot.core.settings import Settings
-
-SETTINGS_VARS = [name.upper() for name in Settings.model_fields]
+from tests.support.cli import isolate_settings
 
 
 @pytest.fixture
 def live_db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """A migrated database with one committed fact, configured as DATABASE_PATH."""
-    for name in SETTINGS_VARS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
     path = tmp_path / "data" / "coach.db"
-    monkeypatch.setenv("DATABASE_PATH", str(path))
+    isolate_settings(monkeypatch, tmp_path, DATABASE_PATH=str(path))
 
     async def seed() -> None:
         db = await Database.open(path)
@@ -145,11 +140,8 @@ def test_unwritable_location_is_one_line(
 def test_missing_database_is_not_created(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for name in SETTINGS_VARS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
     missing = tmp_path / "data" / "nothing.db"
-    monkeypatch.setenv("DATABASE_PATH", str(missing))
+    isolate_settings(monkeypatch, tmp_path, DATABASE_PATH=str(missing))
     assert main(["db", "backup", str(tmp_path / "copy.db")]) == 2
     assert "no database at" in capsys.readouterr().err
     assert not missing.exists() and not (tmp_path / "copy.db").exists()

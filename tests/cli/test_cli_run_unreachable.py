@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
-from bot.core.settings import Settings
+from tests.support.cli import run_coach, settings_free_env
 
-SETTINGS_VARS = {name.upper() for name in Settings.model_fields}
 TOKEN = "MTIzNDU2Nzg5.GhJkLm.secret-part-of-the-token-xxxxxxxxxxxx"
 
 
@@ -23,22 +19,13 @@ def closed_port() -> int:
 
 def test_unreachable_discord_is_one_line_exit_2(tmp_path: Path) -> None:
     api_base = f"http://127.0.0.1:{closed_port()}/api/v10"
-    env = {k: v for k, v in os.environ.items() if k.upper() not in SETTINGS_VARS}
-    env.update(
+    env = settings_free_env(
         DISCORD_TOKEN=TOKEN,
         DISCORD_API_BASE=api_base,
         DISCORD_GATEWAY_URL="ws://127.0.0.1:1/",
         DATABASE_PATH=str(tmp_path / "coach.db"),
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=tmp_path,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_coach("run", cwd=tmp_path, env=env)
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert f"cannot reach Discord at {api_base}" in result.stderr

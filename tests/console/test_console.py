@@ -7,10 +7,9 @@ coach console`) and the `--member` flag are checked once each as real subprocess
 from __future__ import annotations
 
 import io
-import os
 import subprocess
-import sys
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,47 +17,40 @@ import pytest
 
 from bot.app import open_app
 from bot.console import Console, build_console_bot, run_console
-from bot.core.settings import Settings, load_settings
+from bot.core.settings import load_settings
+from bot.features.faq import Encoder
+from tests.support.cli import run_coach, settings_free_env
 
-SETTINGS_VARS = {name.upper() for name in Settings.model_fields}
 
-
-async def make_console(tmp_path: Path, *, admin: bool) -> tuple[Console, Any]:
-    app = await open_app(load_settings(_env_file=None, database_path=tmp_path / "c.db"))
+@asynccontextmanager
+async def opened_console(
+    tmp_path: Path, encoder: Encoder, *, admin: bool
+) -> AsyncIterator[Console]:
+    app = await open_app(
+        load_settings(_env_file=None, database_path=tmp_path / "c.db"), encoder=encoder
+    )
     bot = await build_console_bot(app)
-    return Console(app.services, bot, admin=admin, name="tester"), bot
-
-
-@pytest.fixture
-async def console(tmp_path: Path) -> AsyncIterator[Console]:
-    con, bot = await make_console(tmp_path, admin=True)
     try:
-        yield con
+        yield Console(app.services, bot, admin=admin, name="tester")
     finally:
         await bot.close()
 
 
 @pytest.fixture
-async def member_console(tmp_path: Path) -> AsyncIterator[Console]:
-    con, bot = await make_console(tmp_path, admin=False)
-    try:
+async def console(tmp_path: Path, encoder: Encoder) -> AsyncIterator[Console]:
+    async with opened_console(tmp_path, encoder, admin=True) as con:
         yield con
-    finally:
-        await bot.close()
+
+
+@pytest.fixture
+async def member_console(tmp_path: Path, encoder: Encoder) -> AsyncIterator[Console]:
+    async with opened_console(tmp_path, encoder, admin=False) as con:
+        yield con
 
 
 def run_coach_console(tmp_path: Path, stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k.upper() not in SETTINGS_VARS}
-    env["DATABASE_PATH"] = str(tmp_path / "coach.db")
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "console", *args],
-        input=stdin,
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    env = settings_free_env(DATABASE_PATH=str(tmp_path / "coach.db"))
+    return run_coach("console", *args, cwd=tmp_path, env=env, stdin=stdin)
 
 
 # -- as a script -----------------------------------------------------------------------------

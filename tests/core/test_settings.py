@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.core.settings import PROJECT_ROOT, ConfigError, load_settings
+from tests.support.cli import run_coach, without_discord_env
 
 ROOT = PROJECT_ROOT
 SECRET = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GxYzAb.super-secret-token-value"
@@ -73,20 +72,8 @@ def test_token_never_in_repr_or_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     assert SECRET not in repr(settings) and SECRET not in str(settings.model_dump())
 
 
-def _coach(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("DISCORD_")}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**base, **(env or {})},
-        timeout=60,
-    )
-
-
 def test_run_without_token_is_one_clear_line(tmp_path: Path) -> None:
-    result = _coach("run", cwd=tmp_path)
+    result = run_coach("run", cwd=tmp_path)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -95,9 +82,8 @@ def test_run_without_token_is_one_clear_line(tmp_path: Path) -> None:
 
 
 def test_bad_config_exit_2_without_traceback_or_token(tmp_path: Path) -> None:
-    result = _coach(
-        "run", cwd=tmp_path, env={"DISCORD_TOKEN": SECRET, "DEFAULT_TIMEZONE": "Nowhere/Land"}
-    )
+    env = without_discord_env(DISCORD_TOKEN=SECRET, DEFAULT_TIMEZONE="Nowhere/Land")
+    result = run_coach("run", cwd=tmp_path, env=env)
     assert result.returncode == 2
     assert "DEFAULT_TIMEZONE" in result.stderr
     assert "Traceback" not in result.stderr

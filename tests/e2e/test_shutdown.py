@@ -7,7 +7,6 @@ In-process, `bot.close()` is called while a gated /about is running; as a subpro
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
 import sys
@@ -18,12 +17,12 @@ from bot.core.bot import SYNC_HASH_KEY
 from bot.core.caller import Caller
 from bot.core.replies import Reply
 from bot.core.services import Services
-from bot.core.settings import PROJECT_ROOT, Settings
+from bot.core.settings import PROJECT_ROOT
 from bot.features.about.handlers import about as real_about
+from tests.support.cli import settings_free_env
 from tests.support.fakediscord.server import FakeDiscord
 from tests.support.harness import Club, swap_handler
 
-SETTINGS_VARS = {name.upper() for name in Settings.model_fields}
 EXIT_TIMEOUT = 10.0
 
 
@@ -73,8 +72,7 @@ async def test_sigterm_stops_coach_run_cleanly_and_keeps_the_data(
 ) -> None:
     club = Club.create(fake_discord)
     db_path = tmp_path / "data" / "coach.db"
-    env = {k: v for k, v in os.environ.items() if k.upper() not in SETTINGS_VARS}
-    env.update(
+    env = settings_free_env(
         DISCORD_TOKEN=fake_discord.token,
         DISCORD_API_BASE=fake_discord.api_base,
         DISCORD_GATEWAY_URL=fake_discord.gateway_url,

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +17,7 @@ from bot.core.replies import ButtonStyle, Reply
 from bot.core.router import Router
 from bot.core.settings import PROJECT_ROOT
 from bot.features.faq import handlers as faq
+from tests.support.cli import run_coach
 
 ROOT = PROJECT_ROOT
 MEMBER = Caller(user_id=7, display_name="sam", guild_id=1, channel_id=10)
@@ -119,15 +117,7 @@ async def test_did_you_mean_label_fits_and_keeps_one_question_mark(app: App) -> 
 def test_coach_ask_json_reports_the_close_call(tmp_path: Path) -> None:
     batch = tmp_path / "q.txt"
     batch.write_text(f"{CLOSE}\n{CLEAR}\nbest running shoes for flat feet\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DISCORD_")}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "--json", "--batch", str(batch)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=60,
-    )
+    result = run_coach("ask", "--json", "--batch", str(batch))
     assert result.returncode == 0, result.stderr
     close, clear, none = (json.loads(line) for line in result.stdout.splitlines())
     assert {close["entry_id"], close["close"]} == CLOSE_PAIR

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +16,7 @@ from bot.core.router import Router
 from bot.core.settings import PROJECT_ROOT
 from bot.features.faq import FaqContext
 from bot.features.faq import handlers as faq
+from tests.support.cli import run_coach
 
 ROOT = PROJECT_ROOT
 MEMBER = Caller(user_id=7, display_name="sam", guild_id=1, channel_id=10)
@@ -124,27 +122,14 @@ async def test_kb_reload_needs_manage_server_and_keeps_old_on_error(
     assert "reloaded" in ok.content
 
 
-def _coach(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DISCORD_")}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        input=stdin,
-        timeout=60,
-    )
-
-
 def test_coach_ask_json_contract() -> None:
-    result = _coach("ask", "--json", "best running shoes for flat feet")
+    result = run_coach("ask", "--json", "best running shoes for flat feet")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["answered"] is False and data["entry_id"] is None
     assert {"answered", "entry_id", "title", "text", "sources", "score"} <= set(data)
 
-    result = _coach("ask", "--json", "do hill sprints build muscle")
+    result = run_coach("ask", "--json", "do hill sprints build muscle")
     data = json.loads(result.stdout)
     assert data["answered"] is True and data["entry_id"] == "hill-sprints"
     assert data["sources"] and "Percell Dugger" in data["text"]
@@ -155,7 +140,7 @@ def test_coach_ask_batch_one_object_per_line_in_order(tmp_path: Path) -> None:
     questions = ["protein?", "what's the weather tomorrow", "do calves grow from running"]
     batch = tmp_path / "q.txt"
     batch.write_text("\n".join(questions) + "\n")
-    result = _coach("ask", "--json", "--batch", str(batch))
+    result = run_coach("ask", "--json", "--batch", str(batch))
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["question"] for r in rows] == questions
@@ -163,7 +148,7 @@ def test_coach_ask_batch_one_object_per_line_in_order(tmp_path: Path) -> None:
 
 
 def test_console_faq_prints_answer_with_source() -> None:
-    result = _coach("console", stdin="/faq do hill sprints build muscle\n")
+    result = run_coach("console", stdin="/faq do hill sprints build muscle\n")
     assert result.returncode == 0, result.stderr
     assert "How do I do hill sprints to build muscle?" in result.stdout
     assert "Percell Dugger" in result.stdout and "magazine article" in result.stdout

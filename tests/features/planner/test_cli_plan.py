@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
 
 from bot.cli.main import main
-from bot.core.settings import Settings
 from bot.features.planner.planner import plan_week
 from bot.features.planner.profile import AgeBand, Goal, Hills, Level, Profile, Units
+from tests.support.cli import isolate_settings, run_coach, settings_free_env
 
-VENV_BIN = Path(sys.executable).parent
-SETTINGS_VARS = [name.upper() for name in Settings.model_fields]
 BASE = ["plan", "--level", "new", "--goal", "muscle", "--hills", "flat"]
 HILL_OR_SPRINT = {
     "hill_sprints",
@@ -68,9 +63,7 @@ PLAN = {
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    for name in SETTINGS_VARS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
+    isolate_settings(monkeypatch, tmp_path)
     return tmp_path
 
 
@@ -150,15 +143,7 @@ def test_missing_option_is_argparse_exit_2(capsys: pytest.CaptureFixture) -> Non
 
 
 def test_installed_script_exits_2_without_traceback(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k.upper() not in SETTINGS_VARS}
-    done = subprocess.run(
-        [str(VENV_BIN / "coach"), *BASE, "--days", "9"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=60,
-    )
+    done = run_coach(*BASE, "--days", "9", cwd=tmp_path, env=settings_free_env(), script=True)
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.strip() == "coach plan: --days must be from 2 to 7, not 9"
