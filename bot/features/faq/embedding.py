@@ -55,11 +55,29 @@ class Encoder:
         self.dimensions = int(self.encode_one("warm up").shape[0])
 
     def encode_one(self, text: str) -> np.ndarray:
-        ids = np.array([self._tokenizer.encode(text).ids], dtype=np.int64)
+        return self.encode_parts(text, ())[0]
+
+    def encode_parts(
+        self, text: str, spans: Sequence[tuple[int, int]]
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """The text's vector, and one per character span from the same run (each the mean of the
+        tokens inside it): the pieces of a post cost nothing more than the post."""
+        encoding = self._tokenizer.encode(text)
+        ids = np.array([encoding.ids], dtype=np.int64)
         ones = np.ones_like(ids)
         feeds = {"input_ids": ids, "attention_mask": ones, "token_type_ids": np.zeros_like(ids)}
         hidden = self._session.run(None, feeds)[0][0]
-        return _unit(hidden.mean(axis=0))
+        pieces = []
+        for start, end in spans:
+            inside = [
+                k
+                for k, (a, b) in enumerate(encoding.offsets)
+                if b > a and a >= start and b <= end and encoding.special_tokens_mask[k] == 0
+            ]
+            pieces.append(
+                _unit(hidden[inside].mean(axis=0)) if inside else _unit(hidden.mean(axis=0))
+            )
+        return _unit(hidden.mean(axis=0)), pieces
 
     def encode_many(self, texts: Sequence[str]) -> np.ndarray:
         """Rows for `texts`, one run each: activations are quantized per run, so a padded batch

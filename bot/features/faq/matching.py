@@ -52,7 +52,13 @@ SUGGESTIONS = 3
 # "Close calls"): at 0.06 the runner-up is offered for 5 of the 9 wrong answers whose runner-up
 # is right, on 5.3 % of right answers; the next wrong answer caught (gap 0.088) costs ~10 %.
 CLOSE_CALL_MARGIN = 0.06
-MAX_PARTS = 4  # of a long post, the pieces read for a second part: an embedding (~2.5 ms) each
+# A second part is looked for in posts of 2 to MAX_PARTS pieces and at most MAX_PARTS_WORDS words,
+# among runners-up whose share of the ranking is at least ALSO_SHARE. Each piece's vector comes
+# from the post's own run of the model, but its lexical ranking costs ~1.5 ms: a longer post
+# (whose embedding alone takes ~10 ms) would break the 15 ms p99 budget (docs/faq-matcher.md).
+MAX_PARTS = 4
+MAX_PARTS_WORDS = 40
+ALSO_SHARE = 0.02
 AUTOCOMPLETE_CACHE = 2048  # distinct (text, limit) answers kept per knowledge snapshot
 NAME_LIMIT = 100
 _MAX_RAW = (
@@ -360,30 +366,42 @@ class Matcher:
         """The learned ranker's verdict (see ranker.py); score is its answer probability."""
         assert self._semantic is not None
         model = self._semantic.model
-        order, scores, features = self._semantic.rank(self._semantic.embed(question), lexical)
+        spans = text.part_spans(question)
+        if not 2 <= len(spans) <= MAX_PARTS or len(text.words(question)) > MAX_PARTS_WORDS:
+            spans = []
+        vector, pieces = self._semantic.embed_parts(question, spans)
+        order, scores, features = self._semantic.rank(vector, lexical)
         probability = round(model.probability(features), 4)
         best = [self._entries[int(i)].entry for i in order[: SUGGESTIONS + 1]]
         if probability < model.threshold:
             return Match(None, probability, tuple(best[:SUGGESTIONS]))
         gap = float(scores[order[0]] - scores[order[1]]) if len(best) > 1 else math.inf
-        also = self._second_part(question, best[0], best[1:])
+        also = None
+        if spans:
+            shares = np.exp(scores - scores[order[0]])
+            shares /= shares.sum()
+            # Only a runner-up the whole post already gives weight to can be its second part.
+            plausible = [
+                e for e, i in zip(best[1:], order[1:], strict=False) if shares[i] >= ALSO_SHARE
+            ]
+            parts = [(question[a:b], v) for (a, b), v in zip(spans, pieces, strict=True)]
+            also = self._second_part(parts, best[0], plausible) if plausible else None
         close = best[1] if gap <= model.close_gap and best[1] != also else None
         return Match(best[0], probability, tuple(best[1:]), close, also)
 
-    def _second_part(self, question: str, answered: Entry, runners_up: list[Entry]) -> Entry | None:
-        """For a post of several parts: another entry when one part is answered on its own by
-        `answered` and another part, confidently, by an entry the whole post also ranks near the
-        top (both clearly relevant); else None."""
+    def _second_part(
+        self, parts: list[tuple[str, np.ndarray]], answered: Entry, runners_up: list[Entry]
+    ) -> Entry | None:
+        """For a post of several parts (text, vector): another entry when one part is answered
+        on its own by `answered` and another, confidently, by one of `runners_up` (entries the
+        whole post also ranks near the top: both clearly relevant); else None."""
         assert self._semantic is not None
-        pieces = text.parts(question)[:MAX_PARTS]
-        if len(pieces) < 2:
-            return None
         model = self._semantic.model
         tops: dict[Entry, float] = {}
-        for piece in pieces:
+        for piece, vector in parts:
             query = self._weigh_question(piece)
             lexical = self.lexical_evidence(query, self._rank(query, text.fold(piece)))
-            order, _, features = self._semantic.rank(self._semantic.embed(piece), lexical)
+            order, _, features = self._semantic.rank(vector, lexical)
             probability = model.probability(features)
             if probability >= model.threshold:
                 entry = self._entries[int(order[0])].entry

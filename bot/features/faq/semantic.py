@@ -20,6 +20,10 @@ from bot.features.faq.ranker import DecisionFeatures, PairFeatures, RankerModel
 class Embedder(Protocol):
     def encode_one(self, text: str) -> np.ndarray: ...
 
+    def encode_parts(
+        self, text: str, spans: Sequence[tuple[int, int]]
+    ) -> tuple[np.ndarray, list[np.ndarray]]: ...
+
     def label_matrix(self, labels: Sequence[str]) -> np.ndarray: ...
 
 
@@ -56,6 +60,12 @@ class SemanticIndex:
 
     def embed(self, question: str) -> np.ndarray:
         return self._embedder.encode_one(question)
+
+    def embed_parts(
+        self, question: str, spans: Sequence[tuple[int, int]]
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """The question's vector and its pieces', from one run of the model."""
+        return self._embedder.encode_parts(question, spans)
 
     def pair_features(self, vector: np.ndarray, lexical: Lexical) -> np.ndarray:
         """One row of PairFeatures per entry."""

@@ -36,11 +36,23 @@ def fold(text: str) -> str:
     return _NON_WORD.sub(" ", text).strip()
 
 
+def part_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each piece of a post that could be a question of its own (PART_MIN_WORDS
+    words or more), in order; a post with one concern gives one piece or none."""
+    spans, start = [], 0
+    for brk in [*_PART_BREAK.finditer(text), None]:
+        end = brk.start() if brk else len(text)
+        piece = text[start:end]
+        if len(words(piece)) >= PART_MIN_WORDS:
+            lead = len(piece) - len(piece.lstrip())
+            spans.append((start + lead, start + len(piece.rstrip())))
+        start = brk.end() if brk else start
+    return spans
+
+
 def parts(text: str) -> list[str]:
-    """The pieces of a post that could each be a question of their own (PART_MIN_WORDS words or
-    more), in order; a post with one concern gives one piece or none."""
-    pieces = (p.strip() for p in _PART_BREAK.split(text))
-    return [p for p in pieces if len(words(p)) >= PART_MIN_WORDS]
+    """The pieces of part_spans as text."""
+    return [text[a:b] for a, b in part_spans(text)]
 
 
 def words(text: str) -> list[str]:
