@@ -59,7 +59,7 @@ def _model(examples: dict[str, list[str]], abstain: list[str]) -> RankerModel:
 
 class Data:
     def __init__(self, encoder: Encoder) -> None:
-        knowledge = load_folder(KNOWLEDGE, _sources())
+        knowledge = load_folder(KNOWLEDGE, _sources(), with_ranker=False)
         self.kb, self.vocabulary, self.decision = (
             knowledge.kb,
             knowledge.vocabulary,

@@ -76,12 +76,15 @@ class Knowledge:
     kb: KnowledgeBase
     vocabulary: Vocabulary
     decision: DecisionModel
-    ranker: RankerModel
+    ranker: RankerModel | None  # None only when loaded to fit a new one (bench/faq_fit.py)
 
 
-def load_folder(knowledge_dir: Path, source_dir: Path | None = None) -> Knowledge:
-    """Raises KnowledgeError listing every problem in every file of the folder."""
-    knowledge, problems = validate_folder(knowledge_dir, source_dir)
+def load_folder(
+    knowledge_dir: Path, source_dir: Path | None = None, *, with_ranker: bool = True
+) -> Knowledge:
+    """Raises KnowledgeError listing every problem in every file of the folder. `with_ranker`
+    False leaves ranker.json unread: the fit script replaces it, whatever its state."""
+    knowledge, problems = validate_folder(knowledge_dir, source_dir, with_ranker=with_ranker)
     if problems or knowledge is None:
         raise KnowledgeError(problems)
     return knowledge
@@ -101,7 +104,7 @@ def validate_knowledge(
 
 
 def validate_folder(
-    knowledge_dir: Path, source_dir: Path | None = None
+    knowledge_dir: Path, source_dir: Path | None = None, *, with_ranker: bool = True
 ) -> tuple[Knowledge | None, list[Problem]]:
     problems: list[Problem] = []
     if not knowledge_dir.is_dir():
@@ -109,7 +112,9 @@ def validate_folder(
         return None, problems
     vocabulary = _read_tuning(knowledge_dir / VOCABULARY_FILE, parse_vocabulary, problems)
     decision = _read_tuning(knowledge_dir / DECISION_FILE, parse_model, problems)
-    ranker = _read_tuning(knowledge_dir / RANKER_FILE, parse_ranker, problems)
+    ranker = (
+        _read_tuning(knowledge_dir / RANKER_FILE, parse_ranker, problems) if with_ranker else None
+    )
     sources_on = source_dir is not None and source_dir.is_dir()
     topics, articles, texts = _read_topics(knowledge_dir / TOPICS_FILE, source_dir, problems)
     files = [p for p in sorted(knowledge_dir.glob("*.md")) if not _skipped(p)]
@@ -121,7 +126,7 @@ def validate_folder(
     # unique), so a broken entry isn't reported again as a dangling link in its neighbours.
     _cross_check(readable, {p.stem for p in files})
     problems.sort(key=lambda p: (p.file, p.line or 0))
-    if problems or vocabulary is None or decision is None or ranker is None:
+    if problems or vocabulary is None or decision is None or (with_ranker and ranker is None):
         return None, problems
     good = sorted((e.entry for e in readable if e.entry is not None), key=lambda e: e.id)
     entries = {e.id: e for e in good}

@@ -69,6 +69,7 @@ class KnowledgeStore:
 
 def _build(knowledge_dir: Path, source_dir: Path | None, encoder: Encoder | None) -> Snapshot:
     knowledge = load_folder(knowledge_dir, source_dir)
-    semantic = (encoder, knowledge.ranker) if encoder is not None else None
+    ranker = knowledge.ranker
+    semantic = (encoder, ranker) if encoder is not None and ranker is not None else None
     matcher = Matcher(knowledge.kb, knowledge.vocabulary, knowledge.decision, semantic)
     return Snapshot(knowledge.kb, matcher)
