@@ -36,8 +36,7 @@ FIT_FILES = (
     DATA / "faq_questions_final3.jsonl",
     DATA / "faq_questions_final4.jsonl",
     DATA / "faq_questions_final5.jsonl",
-    # Issue 10's unseen set, measured once at the end of issue 10 and then committed; the ranker
-    # in knowledge/ranker.json was fit without it (see its fit.sets), the next refit learns from it.
+    # Issue 10's first unseen set, measured once at the end of round 1 and then committed.
     DATA / "faq_questions_issue10.jsonl",
 )
 DEFAULT_FILES = FIT_FILES

@@ -231,8 +231,9 @@ def figures(
     evidence = data.evidence(rows, bank, fitted.ranker)
     lines = []
     for threshold in thresholds:
-        right = wrong = n_in = abstained = n_out = 0
+        right = wrong = n_in = abstained = n_out = first = 0
         for row, (_, features, top, _) in zip(rows, evidence, strict=True):
+            first += row.in_scope and top in row.right
             p = 1 / (1 + np.exp(-(fitted.bias + float(np.dot(fitted.decision, features)))))
             answered = row.exact or p >= threshold
             if row.in_scope:
@@ -245,7 +246,7 @@ def figures(
                 abstained += not answered
         lines.append(
             f"  {group:<28} th {threshold:.2f}: right {right}/{n_in}  wrong {wrong}  "
-            f"abstained {abstained}/{n_out}"
+            f"abstained {abstained}/{n_out}  (ranked first: {first})"
         )
     return lines
 
@@ -254,12 +255,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--loo", action="store_true", help="leave-one-set-out; writes nothing")
     parser.add_argument("--threshold", type=float, default=0.6, help="answer at or above")
+    parser.add_argument("--hold", action="append", help="with --loo: only these sets held out")
     args = parser.parse_args()
     encoder = Encoder(build(Settings(_env_file=None).embedding_dir))  # type: ignore[call-arg]
     data = Data(encoder)
     if args.loo:
         thresholds = sorted({0.5, 0.6, 0.7, args.threshold})
-        for held in data.groups:
+        for held in args.hold or data.groups:
             others = [g for g in data.groups if g != held]
             print("\n".join(figures(data, fit(data, others), held, others, thresholds)))
         return

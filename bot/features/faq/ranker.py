@@ -2,9 +2,10 @@
 
 Each entry gets pair features (its lexical score and Dice, the best cosine between the question
 and its title or aliases, the best cosine with the labelled questions it answers, each also as
-a gap to the best entry); a linear score over them, softmax-normalised, ranks the entries. A
-logistic decision over the top entry's evidence (its share, lead, cosines, the lexical decision's
-probability, how close the question sits to known off-topic questions) answers or abstains.
+a gap to the best entry, and its share of a soft nearest-neighbour vote over all of them); a
+linear score over them, softmax-normalised, ranks the entries. A logistic decision over the top
+entry's evidence (its share, lead, cosines, the lexical decision's probability, how close the
+question sits to known off-topic questions) answers or abstains.
 Weights, threshold and the labelled example questions are tuning data in knowledge/ranker.json,
 written by `python -m bench.faq_fit` only. Pure: numpy, no Discord, no model.
 Why and how it was measured: docs/faq-matcher.md.
@@ -40,6 +41,7 @@ class PairFeatures(NamedTuple):
     lexical_top: float  # 1 for the lexical matcher's own best entry
     example: float  # best cosine with a label or a labelled question of this entry
     example_gap: float  # minus the best entry's
+    vote: float  # share of a soft nearest-neighbour vote over all labels and examples
 
 
 class DecisionFeatures(NamedTuple):

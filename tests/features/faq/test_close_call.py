@@ -21,11 +21,11 @@ from tests.support.cli import run_coach
 
 ROOT = PROJECT_ROOT
 MEMBER = Caller(user_id=7, display_name="sam", guild_id=1, channel_id=10)
-# Sprinting vs the best kind of running for muscle: the learned ranker scores the two entries
-# within its close_gap (knowledge/ranker.json); either answers it, so neither is a coin toss.
-# Not a labelled question: those are the ranker's examples, and no longer close.
+# Sprinting for muscle vs sprinting against easy running: the learned ranker scores the two
+# entries within its close_gap (knowledge/ranker.json); either answers it, so neither is a coin
+# toss. Not a labelled question: those are the ranker's examples, and no longer close.
 CLOSE = "are sprints the best running for size"
-CLOSE_PAIR = {"best-running-for-muscle", "sprinting-hypertrophy"}
+CLOSE_PAIR = {"sprinting-hypertrophy", "sprinting-vs-easy-running"}
 CLEAR = "do hill sprints build muscle"  # hill-sprints, far ahead of anything else
 
 
