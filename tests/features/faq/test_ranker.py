@@ -123,7 +123,7 @@ def test_examples_are_labelled_questions_of_the_committed_sets(kb: KnowledgeBase
     assert all(None in labelled.get(q, set()) for q in model.abstain)
     aliases = {text.fold(a) for e in kb for a in e.aliases}
     copied = aliases & {text.fold(q) for qs in model.examples.values() for q in qs}
-    assert copied == set(ALIASES_BEFORE_THE_QUESTION)
+    assert copied <= set(ALIASES_BEFORE_THE_QUESTION)
 
 
 @pytest.fixture(scope="module")
