@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from bot.features.faq.tuning import finite, header_issues, line_of, load_json, weight_issues
+from bot.features.faq.tuning import finite, line_of, parse_object, weight_issues
 from bot.features.faq.vocabulary import Issue
 
 DECISION_FILE = "decision.json"
@@ -54,13 +54,9 @@ class DecisionModel:
 
 def parse_model(text: str) -> tuple[DecisionModel | None, list[Issue]]:
     """The model, or None and every issue found (feature names, finite numbers, known fields)."""
-    data, issues = load_json(text)
-    if issues:
+    data, issues = parse_object(text, _FIELDS)
+    if data is None:
         return None, issues
-    header = header_issues(data, text, _FIELDS)
-    if header is None:
-        return None, [Issue(1, None, f"must be an object with {', '.join(_FIELDS)}")]
-    issues = header
     bias = data.get("bias")
     if "bias" in data and not finite(bias):
         issues.append(Issue(line_of(text, "bias"), "bias", "must be a finite number"))

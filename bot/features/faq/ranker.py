@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from bot.features.faq.tuning import finite, header_issues, line_of, load_json, weight_issues
+from bot.features.faq.tuning import finite, line_of, parse_object, weight_issues
 from bot.features.faq.vocabulary import Issue
 
 RANKER_FILE = "ranker.json"
@@ -81,14 +81,9 @@ class RankerModel:
 
 def parse_ranker(text: str) -> tuple[RankerModel | None, list[Issue]]:
     """The model, or None and every issue found, with lines."""
-    data, issues = load_json(text)
-    if issues:
+    data, issues = parse_object(text, _FIELDS)
+    if data is None or issues:
         return None, issues
-    header = header_issues(data, text, _FIELDS)
-    if header is None:
-        return None, [Issue(1, None, f"must be an object with {', '.join(_FIELDS)}")]
-    if header:
-        return None, header
     for name, (low, high) in _RANGES.items():
         if not (finite(data[name]) and low <= data[name] <= high):
             issues.append(

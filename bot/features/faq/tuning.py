@@ -23,6 +23,18 @@ def load_json(text: str) -> tuple[Any, list[Issue]]:
         return None, [Issue(_line_at(text, exc.found(text)), None, str(exc))]
 
 
+def parse_object(text: str, fields: tuple[str, ...]) -> tuple[dict[str, Any] | None, list[Issue]]:
+    """The file's object and the problems with its common fields; None when it is not even a
+    JSON object (the issues then say why)."""
+    data, issues = load_json(text)
+    if issues:
+        return None, issues
+    header = header_issues(data, text, fields)
+    if header is None:
+        return None, [Issue(1, None, f"must be an object with {', '.join(fields)}")]
+    return data, header
+
+
 def header_issues(data: Any, text: str, fields: tuple[str, ...]) -> list[Issue] | None:
     """Problems with the fields every tuning file has (an object of exactly `fields`, a `note`
     saying how it is made, a `fit` object); None when `data` is not even an object."""

@@ -17,6 +17,7 @@ from bot.features.faq.decision import (
     model_json,
     parse_model,
 )
+from tests.support.tuning import assert_rejected_on_line
 
 REAL = PROJECT_ROOT / "knowledge" / DECISION_FILE
 
@@ -67,12 +68,6 @@ def test_probability_crosses_the_threshold_with_the_evidence() -> None:
 def test_broken_file_is_rejected_with_its_line(
     old: str, new: str, field: str | None, message: str, on_line: str
 ) -> None:
-    text = real_text()
-    assert old in text, old
-    broken = text.replace(old, new, 1)
-    model, issues = parse_model(broken)
-    assert model is None
-    found = [i for i in issues if i.field == field and message in i.message]
-    assert found, issues
-    assert found[0].line is not None
-    assert on_line in broken.splitlines()[found[0].line - 1]
+    assert_rejected_on_line(
+        parse_model, real_text(), old, new, field=field, message=message, on_line=on_line
+    )

@@ -26,6 +26,7 @@ from bot.features.faq.ranker import (
 )
 from bot.features.faq.store import KnowledgeStore
 from tests.features.faq.test_matching import ALIASES_BEFORE_THE_QUESTION
+from tests.support.tuning import assert_rejected_on_line
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
 DATA = PROJECT_ROOT / "tests" / "data"
@@ -74,25 +75,19 @@ def test_written_model_reads_back_the_same() -> None:
     ("old", "new", "field", "message", "on_line"),
     [
         ('"cosine2": ', '"cosine3": ', "ranker.weights.cosine3", "unknown feature", '"cosine3"'),
-        ('"threshold": ', '"threshold": 7, "x": ', None, "", ""),
+        ('"threshold": 0.7', '"threshold": 7', "threshold", "from 0.0 to 1.0", '"threshold"'),
         ('"off_topic": ', '"off_topic": "high", "y": ', "decision.weights.off_topic", "finite", ""),
         ('"abstain": [', '"abstain": [3, ', "abstain", "list of questions", '"abstain"'),
+        ('"note": ', '"notes": ', "notes", "unknown field", '"notes"'),
+        ('"threshold": 0.7', '"threshold": NaN', None, "NaN is not a finite number", "NaN"),
     ],
 )
 def test_broken_file_is_rejected_with_its_line(
     old: str, new: str, field: str | None, message: str, on_line: str
 ) -> None:
-    text_ = real_text()
-    assert old in text_, old
-    broken = text_.replace(old, new, 1)
-    model, issues = parse_ranker(broken)
-    assert model is None and issues
-    if field is None:
-        return  # invalid JSON or a second problem: rejected is what matters
-    found = [i for i in issues if i.field == field and message in i.message]
-    assert found, issues
-    assert found[0].line is not None
-    assert on_line in broken.splitlines()[found[0].line - 1]
+    assert_rejected_on_line(
+        parse_ranker, real_text(), old, new, field=field, message=message, on_line=on_line
+    )
 
 
 def test_coach_check_reports_a_broken_ranker_file_with_file_and_line(tmp_path: Path) -> None:
