@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,23 +18,39 @@ from bot.core.replies import ButtonStyle, Reply
 from bot.core.router import Router
 from bot.core.settings import PROJECT_ROOT
 from bot.features.faq import handlers as faq
-from tests.support.cli import run_coach
+from tests.support.cli import run_coach, without_discord_env
 
 ROOT = PROJECT_ROOT
 MEMBER = Caller(user_id=7, display_name="sam", guild_id=1, channel_id=10)
-# Sprinting for muscle vs sprinting against easy running: the learned ranker scores the two
-# entries within its close_gap (knowledge/ranker.json); either answers it, so neither is a coin
-# toss. Not a labelled question: those are the ranker's examples, and no longer close.
+# Whether a given question is a close call depends on the fitted ranker, which every refit moves;
+# the mechanism is tested on a copy of the knowledge whose ranker.json widens `close_gap` so that
+# every ranked answer is a close call (its runner-up offered), and on the real file for questions
+# that must never carry one (exact titles and aliases, abstentions).
 CLOSE = "are sprints the best running for size"
-CLOSE_PAIR = {"sprinting-hypertrophy", "sprinting-vs-easy-running"}
-CLEAR = "do hill sprints build muscle"  # hill-sprints, far ahead of anything else
+CLEAR = "How do I do hill sprints to build muscle?"  # hill-sprints' own title: an exact match
+
+
+def widened_knowledge(tmp_path: Path) -> Path:
+    """A copy of the knowledge folder whose ranker calls every ranked answer a close call."""
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", knowledge)
+    ranker = knowledge / "ranker.json"
+    text, count = re.subn(r'"close_gap": [0-9.]+', '"close_gap": 100.0', ranker.read_text())
+    assert count == 1
+    ranker.write_text(text)
+    return knowledge
 
 
 @pytest.fixture
 async def app(make_app, tmp_path: Path) -> App:
-    knowledge = tmp_path / "knowledge"
-    shutil.copytree(ROOT / "knowledge", knowledge)
-    return await make_app(FakeClock(datetime(2026, 5, 1, tzinfo=UTC)), knowledge_dir=knowledge)
+    return await make_app(
+        FakeClock(datetime(2026, 5, 1, tzinfo=UTC)), knowledge_dir=widened_knowledge(tmp_path)
+    )
+
+
+@pytest.fixture
+async def real_app(make_app) -> App:
+    return await make_app(FakeClock(datetime(2026, 5, 1, tzinfo=UTC)))
 
 
 def _did_you_mean(reply: Reply) -> list[str]:
@@ -43,7 +60,7 @@ def _did_you_mean(reply: Reply) -> list[str]:
 async def test_close_call_answers_one_and_offers_the_other(app: App, router: Router) -> None:
     match = app.faq.knowledge.matcher.match(CLOSE)
     assert match.entry is not None and match.close is not None
-    assert {match.entry.id, match.close.id} == CLOSE_PAIR
+    assert match.close != match.entry
     # The runner-up is the first suggestion: the close call changes nothing about the answer.
     assert match.suggestions[0] == match.close
 
@@ -75,16 +92,28 @@ async def test_close_call_survives_the_repeat_cooldown(router: Router) -> None:
 
 
 @pytest.mark.parametrize(
-    "question", [CLEAR, "protein?", "How do I do hill sprints to build muscle?"]
+    "question", [CLEAR, "Can running build muscle?", "Do runners need protein?"]
 )
-async def test_a_clear_question_gets_no_did_you_mean(
+async def test_an_exact_title_or_alias_gets_no_did_you_mean(
     app: App, router: Router, question: str
 ) -> None:
+    """Even with every ranked answer a close call, an exact title or alias is not a guess."""
     assert app.faq.knowledge.matcher.match(question).close is None
     reply = await router.run("faq", MEMBER, question=question)
     assert reply.embed is not None and reply.buttons
     assert not _did_you_mean(reply) and "could also mean" not in reply.content
     assert all(b.style is ButtonStyle.SECONDARY for b in reply.buttons)
+
+
+async def test_close_calls_are_rare_with_the_real_ranker(real_app: App) -> None:
+    """The fitted close_gap flags about 5 % of right answers (docs/faq-matcher.md), measured
+    on the newest set, whose questions are not yet the ranker's examples."""
+    matcher = real_app.faq.knowledge.matcher
+    newest = ROOT / "tests" / "data" / "faq_questions_issue10c.jsonl"
+    rows = [json.loads(line) for line in newest.read_text().splitlines() if line.strip()]
+    answered = [m for m in (matcher.match(r["q"]) for r in rows) if m.entry is not None]
+    flagged = sum(m.close is not None for m in answered)
+    assert 0 < flagged <= 0.15 * len(answered)
 
 
 async def test_abstention_has_no_close_call(app: App) -> None:
@@ -117,10 +146,11 @@ async def test_did_you_mean_label_fits_and_keeps_one_question_mark(app: App) -> 
 def test_coach_ask_json_reports_the_close_call(tmp_path: Path) -> None:
     batch = tmp_path / "q.txt"
     batch.write_text(f"{CLOSE}\n{CLEAR}\nbest running shoes for flat feet\n")
-    result = run_coach("ask", "--json", "--batch", str(batch))
+    env = without_discord_env(KNOWLEDGE_DIR=str(widened_knowledge(tmp_path)))
+    result = run_coach("ask", "--json", "--batch", str(batch), env=env)
     assert result.returncode == 0, result.stderr
     close, clear, none = (json.loads(line) for line in result.stdout.splitlines())
-    assert {close["entry_id"], close["close"]} == CLOSE_PAIR
+    assert close["close"] is not None and close["close"] != close["entry_id"]
     assert close["close"] == close["suggestions"][0]
     assert "could also mean" in close["text"]
     assert clear["entry_id"] == "hill-sprints" and clear["close"] is None
