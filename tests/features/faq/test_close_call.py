@@ -106,14 +106,14 @@ async def test_an_exact_title_or_alias_gets_no_did_you_mean(
 
 
 async def test_close_calls_are_rare_with_the_real_ranker(real_app: App) -> None:
-    """The fitted close_gap flags about 5 % of right answers (docs/faq-matcher.md), measured
-    on the newest set, whose questions are not yet the ranker's examples."""
+    """The fitted close_gap is the lead under which 5 % of right training answers fall
+    (docs/faq-matcher.md): positive, and flagging few answers on the newest labelled set."""
     matcher = real_app.faq.knowledge.matcher
-    newest = ROOT / "tests" / "data" / "faq_questions_issue10c.jsonl"
+    assert json.loads((ROOT / "knowledge" / "ranker.json").read_text())["close_gap"] > 0
+    newest = ROOT / "tests" / "data" / "faq_questions_issue10d.jsonl"
     rows = [json.loads(line) for line in newest.read_text().splitlines() if line.strip()]
     answered = [m for m in (matcher.match(r["q"]) for r in rows) if m.entry is not None]
-    flagged = sum(m.close is not None for m in answered)
-    assert 0 < flagged <= 0.15 * len(answered)
+    assert sum(m.close is not None for m in answered) <= 0.15 * len(answered)
 
 
 async def test_abstention_has_no_close_call(app: App) -> None:

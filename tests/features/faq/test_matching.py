@@ -32,18 +32,21 @@ FLOORS = {
     "faq_questions_final5.jsonl": (0.99, 1.0),  # (0.962 / 1.0)
     # Issue 10's first unseen set, measured once at the end of round 1 (0.719 / 0.841, 8.2 %
     # wrong; before issue 10: 0.632 / 0.841, 13.5 % wrong); since round 2 the ranker's examples.
-    "faq_questions_issue10.jsonl": (0.93, 1.0),
+    "faq_questions_issue10.jsonl": (0.96, 1.0),
     # Its second, measured once at the end of round 2 (0.694 / 0.800, 4.4 % wrong; before round
     # 2: 0.689 / 0.757, 10.0 % wrong); since round 3 the ranker's examples.
     "faq_questions_issue10b.jsonl": (0.95, 1.0),
     # Its third, measured once at the end of round 3 (0.662 / 0.967, 3.1 % wrong; before round 3:
-    # 0.606 / 0.883, 5.6 % wrong). Not among the ranker's examples yet.
-    "faq_questions_issue10c.jsonl": (0.66, 0.96),
+    # 0.606 / 0.883, 5.6 % wrong); since round 4 the ranker's examples.
+    "faq_questions_issue10c.jsonl": (0.99, 1.0),
+    # Its fourth, measured once at the end of round 4 (0.713 / 0.960, 1.3 % wrong; before round 4:
+    # 0.627 / 0.940, 0.7 % wrong). Not among the ranker's examples yet.
+    "faq_questions_issue10d.jsonl": (0.71, 0.96),
 }
 # Answered, but with the wrong entry: at most this share of a set's answerable questions.
 WRONG_CEILING = 0.02
-# Issue 10 asks for 2 % on unseen sets; its third set measured 3.1 % (docs/faq-matcher.md).
-WRONG_CEILINGS = {"faq_questions_issue10c.jsonl": 0.032}
+# Issue 10 asks for at most 2 % on unseen sets: every set, the newest included, now meets it.
+WRONG_CEILINGS: dict[str, float] = {}
 # Entries written after the committed sets (issue 10: who each expert is, how much research
 # there is): the older sets never name them.
 ADDED_AFTER_THE_SETS = frozenset(
