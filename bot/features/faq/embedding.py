@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -51,11 +52,19 @@ class Encoder:
         self._tokenizer.no_padding()
         self.model_sha256 = model.sha256
         self._cache_file = model.folder / LABEL_CACHE
+        # One worker: questions are embedded here while the caller ranks lexically.
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="faq-embedding")
         self._labels: dict[str, np.ndarray] = self._read_cache()
         self.dimensions = int(self.encode_one("warm up").shape[0])
 
     def encode_one(self, text: str) -> np.ndarray:
         return self.encode_parts(text, ())[0]
+
+    def submit_parts(
+        self, text: str, spans: Sequence[tuple[int, int]]
+    ) -> Future[tuple[np.ndarray, list[np.ndarray]]]:
+        """encode_parts on the encoder's own thread."""
+        return self._worker.submit(self.encode_parts, text, spans)
 
     def encode_parts(
         self, text: str, spans: Sequence[tuple[int, int]]

@@ -345,10 +345,10 @@ class Matcher:
             return Match(exact, 1.0, self._related(exact))
         if self._injection.search(question.lower()) or self._injection.search(text.fold(question)):
             return Match(None, 0.0, ())
+        if self._semantic is not None and text.fold(question):
+            return self._learned(question)
         query = self._weigh_question(question)
         ranked = self._rank(query, text.fold(question))
-        if self._semantic is not None and text.fold(question):
-            return self._learned(question, self.lexical_evidence(query, ranked))
         if not ranked:
             return Match(None, 0.0, ())
         top = ranked[0]
@@ -362,14 +362,19 @@ class Matcher:
         close = others[0] if others and features.margin <= CLOSE_CALL_MARGIN else None
         return Match(self._entries[top.index].entry, score, others, close)
 
-    def _learned(self, question: str, lexical: LexicalEvidence) -> Match:
-        """The learned ranker's verdict (see ranker.py); score is its answer probability."""
+    def _learned(self, question: str) -> Match:
+        """The learned ranker's verdict (see ranker.py); score is its answer probability. The
+        model runs on the embedder's own thread (onnxruntime releases the GIL) while this one
+        ranks lexically: a long post costs the longer of the two, not their sum."""
         assert self._semantic is not None
         model = self._semantic.model
         spans = text.part_spans(question)
         if not 2 <= len(spans) <= MAX_PARTS or len(text.words(question)) > MAX_PARTS_WORDS:
             spans = []
-        vector, pieces = self._semantic.embed_parts(question, spans)
+        embedding = self._semantic.start_embedding(question, spans)
+        query = self._weigh_question(question)
+        lexical = self.lexical_evidence(query, self._rank(query, text.fold(question)))
+        vector, pieces = embedding.result()
         order, scores, features = self._semantic.rank(vector, lexical)
         probability = round(model.probability(features), 4)
         best = [self._entries[int(i)].entry for i in order[: SUGGESTIONS + 1]]

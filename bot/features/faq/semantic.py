@@ -9,6 +9,7 @@ numpy only.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import Future
 from typing import Protocol
 
 import numpy as np
@@ -24,9 +25,9 @@ VOTE_T = 0.03
 class Embedder(Protocol):
     def encode_one(self, text: str) -> np.ndarray: ...
 
-    def encode_parts(
+    def submit_parts(
         self, text: str, spans: Sequence[tuple[int, int]]
-    ) -> tuple[np.ndarray, list[np.ndarray]]: ...
+    ) -> Future[tuple[np.ndarray, list[np.ndarray]]]: ...
 
     def label_matrix(self, labels: Sequence[str]) -> np.ndarray: ...
 
@@ -65,14 +66,11 @@ class SemanticIndex:
         self._bank_owner = np.concatenate([self._label_owner, self._example_owner])
         self._empty = np.full(n, -1.0)
 
-    def embed(self, question: str) -> np.ndarray:
-        return self._embedder.encode_one(question)
-
-    def embed_parts(
+    def start_embedding(
         self, question: str, spans: Sequence[tuple[int, int]]
-    ) -> tuple[np.ndarray, list[np.ndarray]]:
-        """The question's vector and its pieces', from one run of the model."""
-        return self._embedder.encode_parts(question, spans)
+    ) -> Future[tuple[np.ndarray, list[np.ndarray]]]:
+        """The question's vector and its pieces' (one run of the model), on its way."""
+        return self._embedder.submit_parts(question, spans)
 
     def pair_features(self, vector: np.ndarray, lexical: Lexical) -> np.ndarray:
         """One row of PairFeatures per entry."""
