@@ -105,6 +105,9 @@ async def test_synced_command_json_is_the_contract(club: Club) -> None:
         "age",
         "returning",
         "units",
+        "weekdays",
+        "race_date",
+        "break",
     ]
     assert [c["value"] for c in profile_set["hills"]["choices"]] == [
         "steep",

@@ -455,7 +455,7 @@ def _fuzz_command(
             # Discord leaves out an optional option the member skipped (the cogs drop None).
             if param.required or data.draw(st.booleans(), label=f"give {param.display_name}"):
                 strategy = option_strategy(subject, name, param)
-                options[param.display_name] = data.draw(strategy, label=param.display_name)
+                options[param.name] = data.draw(strategy, label=param.display_name)
         member = data.draw(callers(admin=False), label="member")
         admin = data.draw(callers(admin=True), label="admin")
         note(f"/{name} {options!r}")

@@ -12,6 +12,11 @@ from bot.features.planner.calendar import LAST_WEEK
 from bot.features.planner.profile import MAX_DAYS, MIN_DAYS
 from bot.features.planner.views import LABELS
 
+# Option lengths: room for all seven days written in full ("monday, tuesday, ..."); a date is 10
+# characters, with slack for stray spaces.
+WEEKDAYS_MAX = 80
+RACE_DATE_MAX = 20
+
 
 def _choices(option: str) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=label, value=value) for value, label in LABELS[option]]
@@ -31,11 +36,14 @@ class PlannerCog(FeatureCog):
         level="Your running experience",
         goal="What you want from hills, sprints and strength work",
         hills="What you can train on",
-        days="Days a week you can train (2 to 7)",
+        days="Days a week you can train (2 to 7), or give weekdays",
         lifts="You already do strength training",
         age="Your age band (older runners get more recovery)",
-        returning="Coming back from a break or a niggle",
+        returning="Coming back from a break or a niggle: restarts your plan at week 1",
         units="Distances in km or miles",
+        weekdays="Your training days, e.g. tue thu sat sun (sets days); none: I pick them",
+        race_date="Your next race, YYYY-MM-DD; none clears it",
+        break_="How long you were off (you are returning): restarts your plan at week 1",
     )
     @app_commands.choices(
         level=_choices("level"),
@@ -43,18 +51,25 @@ class PlannerCog(FeatureCog):
         hills=_choices("hills"),
         age=_choices("age"),
         units=_choices("units"),
+        break_=_choices("break"),
     )
+    # `break` is a Python keyword: the parameter is `break_`, Discord shows `break`. The option
+    # reaches the handler under its parameter name (bot.core.bot answers with `p.name`).
+    @app_commands.rename(break_="break")
     async def profile_set(
         self,
         interaction: discord.Interaction,
         level: str,
         goal: str,
         hills: str,
-        days: app_commands.Range[int, MIN_DAYS, MAX_DAYS],
+        days: app_commands.Range[int, MIN_DAYS, MAX_DAYS] | None = None,
         lifts: bool | None = None,
         age: str | None = None,
         returning: bool | None = None,
         units: str | None = None,
+        weekdays: app_commands.Range[str, 1, WEEKDAYS_MAX] | None = None,
+        race_date: app_commands.Range[str, 1, RACE_DATE_MAX] | None = None,
+        break_: str | None = None,
     ) -> None:
         await self.answer(interaction)
 

@@ -59,12 +59,16 @@ class Text:
     placeholders: frozenset[str]
 
     def format(self, **values: object) -> str:
-        if values.keys() != self.placeholders:
-            raise TypeError(
-                f"text {self.template[:40]!r}... takes {sorted(self.placeholders)}, "
-                f"got {sorted(values)}"
-            )
-        return self.template.format(**values)
+        # As many values as placeholders, and str.format finds each by name: so exactly those.
+        if len(values) == len(self.placeholders):
+            try:
+                return self.template.format(**values)
+            except KeyError:
+                pass
+        raise TypeError(
+            f"text {self.template[:40]!r}... takes {sorted(self.placeholders)}, "
+            f"got {sorted(values)}"
+        )
 
 
 class Uses:
@@ -94,6 +98,7 @@ class Titles:
     easy_run: str
     long_run: str
     strength: str
+    race: str
     lifting: str
 
 
@@ -156,6 +161,7 @@ class Runs:
     walk_breaks: NewOrOther
     distance: DistanceByUnits
     with_strides: Annotated[Text, Uses(run=str, strides=str)]
+    race: Annotated[Text, Uses(warm_up=str)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,8 +179,23 @@ class Sets:
 
 
 @dataclass(frozen=True, slots=True)
+class Efforts:
+    easing_in: str
+    light: str
+    build: str
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    build: str
+    hold: str
+
+
+@dataclass(frozen=True, slots=True)
 class Strength:
-    session: Annotated[Text, Uses(load=str, sets=str)]
+    session: Annotated[Text, Uses(load=str, sets=str, effort=str, progress=str)]
+    effort: Efforts
+    progress: Progress
     load: Loads
     sets: Sets
 
@@ -210,11 +231,83 @@ class Notes:
     new_runner: str
     trained: str
     older: str
-    easing_in: str
+    easing_in: Annotated[Text, Uses(weeks=str)]
     recovery_week: str
     progression: str
+    days_too_close: Annotated[Text, Uses(days=str, count=int)]
+    race_ahead: Annotated[Text, Uses(race_date=str)]
+    race_week: Annotated[Text, Uses(race_date=str)]
+    race_after: Annotated[Text, Uses(race_date=str)]
+    race_past: Annotated[Text, Uses(race_date=str)]
     rest_days: Annotated[Text, Uses(rest_days=str)]
     rest_days_room: Annotated[Text, Uses(days=int, sessions=int)]
+
+
+_PURPOSE = Annotated[Text, Uses(purpose=str)]
+
+
+@dataclass(frozen=True, slots=True)
+class WhatReasons:
+    """One field per SessionKind value (looked up by it)."""
+
+    hill_sprints: _PURPOSE
+    hill_repeats: _PURPOSE
+    stair_sprints: _PURPOSE
+    treadmill_hills: _PURPOSE
+    flat_sprints: _PURPOSE
+    plyometrics: _PURPOSE
+    strides: str
+    easy_run: str
+    long_run: str
+    strength: _PURPOSE
+    race: str
+
+
+@dataclass(frozen=True, slots=True)
+class Purposes:
+    """One field per Goal value (looked up by it)."""
+
+    muscle: str
+    both: str
+    endurance: str
+
+
+@dataclass(frozen=True, slots=True)
+class WhenReasons:
+    taper: Annotated[Text, Uses(days=int, race_date=str)]
+    eve: Annotated[Text, Uses(race_date=str)]
+    after_race: Annotated[Text, Uses(days=int)]
+    easing_in: Annotated[Text, Uses(week=int, weeks=int)]
+    back_from_break: str
+    recovery: str
+    long_grows: Annotated[Text, Uses(minutes=int, change=int)]
+    long_holds: Annotated[Text, Uses(minutes=int)]
+    long_first: Annotated[Text, Uses(minutes=int)]
+    kept_easy: Annotated[Text, Uses(day=str)]
+    hard_spaced: Annotated[Text, Uses(gap=int, before=str)]
+    hard_first: Annotated[Text, Uses(before=str)]
+    strength_spaced: str
+    strength_spaced_cautious: str
+    easy_between: str
+    new_runner: str
+    older: str
+
+
+@dataclass(frozen=True, slots=True)
+class BeforeDay:
+    rest: str
+    easy: str
+    long: str
+    strength: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reasons:
+    what: WhatReasons
+    purpose: Purposes
+    strength_purpose: Purposes
+    when: WhenReasons
+    before: BeforeDay
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +319,7 @@ class PlannerText:
     runs: Runs
     strength: Strength
     notes: Notes
+    reasons: Reasons
     safety: str
 
 

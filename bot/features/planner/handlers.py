@@ -6,9 +6,10 @@ explains each session from the knowledge base.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,13 +20,36 @@ from bot.core.services import FeatureContext
 from bot.features.faq import KnowledgeStore, entry_button
 from bot.features.planner.calendar import current_week, last_week, week_one_start
 from bot.features.planner.planner import plan_week
-from bot.features.planner.profile import Profile, ProfileError
+from bot.features.planner.profile import Profile, ProfileError, parse_race_date
 from bot.features.planner.repository import ProfileRepository, StoredProfile
-from bot.features.planner.views import LABELS, note_groups, profile_view, why_view
+from bot.features.planner.views import (
+    LABELS,
+    day_label,
+    note_groups,
+    plan_view,
+    profile_view,
+    why_view,
+)
 
-# Options /profile set may leave out; on an update they keep the saved value, so re-running the
-# command to change `days` never silently drops an age band (and with it the 60+ hard-day cap).
-KEEPABLE = ("lifts", "age", "returning", "units")
+# Options /profile set may leave out (option: Profile attribute); on an update they keep the saved
+# value, so re-running the command to change one thing never silently drops an age band (and with
+# it the 60+ hard-day cap), the member's days or their race. The exceptions are in _merge: a
+# different `days` drops the saved weekdays and a race already run is not carried forward (the
+# reply says so); `returning:false` ends a saved break; `none` clears `weekdays` or `race_date`.
+KEEPABLE: Mapping[str, str] = MappingProxyType(
+    {
+        "lifts": "lifts",
+        "age": "age",
+        "returning": "returning",
+        "units": "units",
+        "days": "days",
+        "weekdays": "weekdays",
+        "race_date": "race_date",
+        "break": "break_length",
+    }
+)
+# The value that clears `race_date` or `weekdays` (documented in the options' descriptions).
+CLEAR = "none"
 # Entry buttons under "Why?": the first few distinct entries (the list above names them all).
 WHY_BUTTONS = 10
 
@@ -56,20 +80,91 @@ def missing_reply(ctx: PlannerContext, *, edit_original: bool = False) -> Reply:
 
 
 # --- /profile -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Changes:
+    """What /profile set did besides saving, for the reply."""
+
+    kept: list[str]
+    cleared: list[str]  # options the member cleared with `none`
+    ignored_race: date | None  # a race date before today: not stored
+    passed_race: date | None  # the saved race, run since: not carried forward
+    dropped_weekdays: str | None  # saved days that no longer match the new `days`
+
+
+def _is_clear(value: str | None) -> bool:
+    return value is not None and value.strip().lower() == CLEAR
+
+
+def _merge(
+    values: dict[str, Any], saved: Profile | None, today: date
+) -> tuple[dict[str, Any], _Changes]:
+    """The options to build the profile from: the member's, plus the saved ones they left out.
+
+    Raises ProfileError for a bad race date, or a break given with `returning:false`.
+    """
+    values = dict(values)
+    cleared = [name for name in ("weekdays", "race_date") if _is_clear(values[name])]
+    for name in cleared:
+        values[name] = None
+    ignored_race = None
+    if values["race_date"] is not None:
+        race = parse_race_date(values["race_date"])
+        # A race before today is a slip (a past year, day and month swapped): not stored.
+        ignored_race, values["race_date"] = (race, None) if race < today else (None, race)
+    if values["break"] is not None and values["returning"] is False:
+        raise ProfileError(
+            "break", "says you are coming back from a break, so returning can't be false"
+        )
+    changes = _Changes([], cleared, ignored_race, None, None)
+    if saved is None:
+        return values, changes
+    skip = set(cleared)
+    if values["break"] is not None:
+        skip.add("returning")  # a break means returning, whatever was saved
+    if (
+        saved.weekdays is not None
+        and values["weekdays"] is None
+        and values["days"] is not None
+        and int(values["days"]) != len(saved.weekdays)
+    ):
+        # A new count of days without naming them: the count wins, the old days go.
+        skip.add("weekdays")
+        if "weekdays" not in cleared:
+            changes = replace(changes, dropped_weekdays=", ".join(saved.weekdays))
+    if values["weekdays"] is not None or (saved.weekdays is not None and "weekdays" not in skip):
+        skip.add("days")  # the weekdays say how many
+    if saved.race_date is not None and saved.race_date < today:
+        skip.add("race_date")  # run since it was set
+        if values["race_date"] is None and "race_date" not in cleared:
+            changes = replace(changes, passed_race=saved.race_date)
+    if values["returning"] is False:
+        skip.add("break")  # `returning:false` ends a saved break
+    for name, attribute in KEEPABLE.items():
+        value = getattr(saved, attribute)
+        if name not in skip and values[name] is None and value is not None:
+            values[name] = value
+            changes.kept.append(name)
+    return values, changes
+
+
 async def profile_set(
     ctx: PlannerContext,
     caller: Caller,
     level: str,
     goal: str,
     hills: str,
-    days: int,
+    days: int | None = None,
     lifts: bool | None = None,
     age: str | None = None,
     returning: bool | None = None,
     units: str | None = None,
+    weekdays: str | None = None,
+    race_date: str | None = None,
+    break_: str | None = None,
 ) -> Reply:
     existing = await ctx.profiles.get(caller.user_id)
-    values: dict[str, Any] = {
+    today = await local_today(ctx, caller)
+    given: dict[str, Any] = {
         "level": level,
         "goal": goal,
         "hills": hills,
@@ -78,20 +173,19 @@ async def profile_set(
         "age": age,
         "returning": returning,
         "units": units,
+        "weekdays": weekdays,
+        "race_date": race_date,
+        "break": break_,
     }
-    kept: list[str] = []
-    if existing is not None:
-        for name in KEEPABLE:
-            if values[name] is None and getattr(existing.profile, name) is not None:
-                values[name] = getattr(existing.profile, name)
-                kept.append(name)
     try:
+        values, changes = _merge(given, existing.profile if existing else None, today)
         profile = Profile.from_values(**values)
     except ProfileError as exc:
         raise UserError("planner/profile/error.j2", field=exc.field, message=exc.message) from None
-    today = await local_today(ctx, caller)
-    # Back from a break: the easing-in weeks only make sense at the start of a plan.
-    restart = existing is not None and profile.returning and not existing.profile.returning
+    # Back from a break, said in this very command (not merely kept from the saved profile):
+    # the plan restarts at week 1, even for a member who was already returning after an
+    # earlier layoff. The easing-in weeks only make sense at the start of a plan.
+    restart = existing is not None and (returning is True or break_ is not None)
     stored = await ctx.profiles.save(
         caller.user_id,
         profile,
@@ -99,7 +193,7 @@ async def profile_set(
         started_on=week_one_start(today),
         restart=restart,
     )
-    return _card(ctx, stored, today, created=existing is None, kept=kept, restarted=restart)
+    return _card(ctx, stored, today, created=existing is None, changes=changes, restarted=restart)
 
 
 async def profile_show(ctx: PlannerContext, caller: Caller) -> Reply:
@@ -115,17 +209,24 @@ def _card(
     today: date,
     *,
     created: bool | None = None,
-    kept: list[str] | None = None,
+    changes: _Changes | None = None,
     restarted: bool = False,
 ) -> Reply:
+    changes = changes or _Changes([], [], None, None, None)
+    race = stored.profile.race_date
     return ctx.renderer.reply(
         "planner/profile/card.j2",
         ephemeral=True,
         # None: /profile show; True/False: just created/updated by /profile set.
         saved=created,
-        kept=kept or [],
+        kept=changes.kept,
+        cleared=changes.cleared,
+        ignored_race=changes.ignored_race and changes.ignored_race.isoformat(),
+        passed_race=changes.passed_race and day_label(changes.passed_race, year=True),
+        dropped_weekdays=changes.dropped_weekdays,
         restarted=restarted,
         profile=profile_view(stored.profile),
+        race_in_days=None if race is None else (race - today).days,
         started_on=stored.started_on,
         not_started=today < stored.started_on,
         week=current_week(stored.started_on, today),
@@ -162,7 +263,7 @@ async def press_delete(ctx: PlannerContext, caller: Caller, answer: str, user_id
 def week_reply(
     ctx: PlannerContext, stored: StoredProfile, week: int, current: int, *, edit: bool
 ) -> Reply:
-    plan = plan_week(stored.profile, week)
+    plan = plan_week(stored.profile, week, start=stored.started_on)
     buttons = (
         Button(PLAN_PAGE.custom_id("week", week - 1), "◀ Previous week", disabled=week <= 1),
         Button(PLAN_PAGE.custom_id("week", week + 1), "Next week ▶",
@@ -174,7 +275,7 @@ def week_reply(
         ephemeral=True,
         edit_original=edit,
         buttons=buttons,
-        plan=plan.to_dict(),
+        plan=plan_view(plan),
         hard_count=sum(1 for s in plan.sessions if s.hard),
         note_groups=note_groups(list(plan.notes)),
         current_week=current,
@@ -205,7 +306,7 @@ async def plan(ctx: PlannerContext, caller: Caller, week: int | None = None) -> 
 
 
 def why_reply(ctx: PlannerContext, stored: StoredProfile, week: int) -> Reply:
-    plan = plan_week(stored.profile, week)
+    plan = plan_week(stored.profile, week, start=stored.started_on)
     sessions, entries = why_view(ctx.knowledge.kb, plan)
     buttons = [entry_button(e) for e in entries[:WHY_BUTTONS]]
     return ctx.renderer.reply(

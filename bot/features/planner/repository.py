@@ -1,4 +1,7 @@
-"""Members' training profiles: one row per Discord user, and forgetting a member's profile."""
+"""Members' training profiles: one row per Discord user, and forgetting a member's profile.
+
+Everything in a Profile is stored: its own training days as `tue,thu,sat`, the race date as
+YYYY-MM-DD, the break length as its value (migration 0004)."""
 
 from __future__ import annotations
 
@@ -7,12 +10,13 @@ from datetime import date, datetime
 
 from bot.core.db import Database
 from bot.core.isotime import from_iso, to_iso
-from bot.features.planner.profile import Profile
+from bot.features.planner.profile import Profile, parse_weekdays, weekdays_text
 
 _COLUMNS = (
-    "user_id, level, goal, hills, days, lifts, age, is_returning, units, started_on, created_at,"
-    " updated_at"
+    "user_id, level, goal, hills, days, lifts, age, is_returning, units, weekdays, race_date,"
+    " break_length, started_on, created_at, updated_at"
 )
+_PLACEHOLDERS = ", ".join("?" for _ in _COLUMNS.split(","))
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +49,9 @@ class ProfileRepository:
                 age=row["age"],
                 returning=bool(row["is_returning"]),
                 units=row["units"],
+                weekdays=parse_weekdays(row["weekdays"]) if row["weekdays"] else None,
+                race_date=date.fromisoformat(row["race_date"]) if row["race_date"] else None,
+                break_length=row["break_length"],
             ),
             started_on=date.fromisoformat(row["started_on"]),
             created_at=from_iso(row["created_at"]),
@@ -63,10 +70,12 @@ class ProfileRepository:
         """Create or replace the member's profile. `started_on` applies to a new profile (or
         with `restart`); an update keeps the member's week count and creation time."""
         await self._db.execute(
-            f"INSERT INTO profiles ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            f"INSERT INTO profiles ({_COLUMNS}) VALUES ({_PLACEHOLDERS})"
             " ON CONFLICT(user_id) DO UPDATE SET level = excluded.level, goal = excluded.goal,"
             " hills = excluded.hills, days = excluded.days, lifts = excluded.lifts,"
             " age = excluded.age, is_returning = excluded.is_returning, units = excluded.units,"
+            " weekdays = excluded.weekdays, race_date = excluded.race_date,"
+            " break_length = excluded.break_length,"
             " started_on = CASE WHEN ? THEN excluded.started_on ELSE profiles.started_on END,"
             " updated_at = excluded.updated_at",
             (
@@ -79,6 +88,9 @@ class ProfileRepository:
                 profile.age.value if profile.age is not None else None,
                 int(profile.returning),
                 profile.units.value,
+                weekdays_text(profile.weekdays),
+                profile.race_date.isoformat() if profile.race_date is not None else None,
+                profile.break_length.value if profile.break_length is not None else None,
                 started_on.isoformat(),
                 to_iso(now),
                 to_iso(now),

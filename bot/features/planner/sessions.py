@@ -16,19 +16,6 @@ from bot.features.planner.content import PlannerText
 from bot.features.planner.profile import AgeBand, Goal, Hills, Level, Profile, Units
 
 
-class Day(StrEnum):
-    MON = "Mon"
-    TUE = "Tue"
-    WED = "Wed"
-    THU = "Thu"
-    FRI = "Fri"
-    SAT = "Sat"
-    SUN = "Sun"
-
-
-DAYS: tuple[Day, ...] = tuple(Day)
-
-
 class SessionKind(StrEnum):
     HILL_SPRINTS = "hill_sprints"
     HILL_REPEATS = "hill_repeats"
@@ -40,6 +27,7 @@ class SessionKind(StrEnum):
     EASY_RUN = "easy_run"
     LONG_RUN = "long_run"
     STRENGTH = "strength"
+    RACE = "race"  # the member's race (race_date), on its own date
 
 
 K = SessionKind
@@ -137,6 +125,7 @@ WHY: Mapping[SessionKind, tuple[str, ...]] = MappingProxyType(
         K.EASY_RUN: ("capillarization", "aerobic-capacity-lifting"),
         K.LONG_RUN: ("long-distance-running", "lean-marathoners"),
         K.STRENGTH: ("running-vs-lifting", "strength-training-for-runners", "progressive-overload"),
+        K.RACE: ("recovery", "consistency"),
     }
 )
 # Extra reasons that depend on who the member is.
@@ -154,14 +143,46 @@ _WARM_UP_MINUTES: Mapping[AgeBand | None, int] = MappingProxyType(
 _INCLINE: Mapping[Level, int] = MappingProxyType({Level.NEW: 5, Level.REGULAR: 6, Level.TRAINED: 8})
 
 
+# Walking or jogging back between reps, in seconds, by kind (sets the session's minutes).
+_REP_RECOVERY_SECONDS: Mapping[SessionKind, int] = MappingProxyType(
+    {K.HILL_SPRINTS: 90, K.HILL_REPEATS: 90, K.STAIR_SPRINTS: 90, K.TREADMILL_HILLS: 75,
+     K.FLAT_SPRINTS: 120, K.PLYOMETRICS: 75, K.STRIDES: 60}
+)  # fmt: skip
+_COOL_DOWN_MINUTES = 8  # "5-10 min easy jog or walk"
+_PLYO_STRIDES_SECONDS = 4 * (20 + 40)  # the 4 x 20 s strides that open a plyometrics session
+STRENGTH_MINUTES = 50  # 5 min warm-up, 40-50 min of lifting
+STRENGTH_MINUTES_LIGHT = 40  # recovery weeks and race weeks: 2 sets
+RACE_COOL_DOWN_MINUTES = 10
+
+
+def ceil5(minutes: float) -> int:
+    return -int(-minutes // 5) * 5
+
+
+def warm_up_minutes(profile: Profile) -> int:
+    return _WARM_UP_MINUTES[profile.age]
+
+
+def interval_minutes(kind: SessionKind, reps: int, work: int, profile: Profile) -> int:
+    """A hard session's planned duration: warm-up, reps with their recoveries, cool-down; for
+    strides, only the strides themselves (they follow an easy run)."""
+    seconds = reps * (work + _REP_RECOVERY_SECONDS[kind])
+    if kind is K.STRIDES:
+        return -int(-seconds // 60)
+    if kind is K.PLYOMETRICS:
+        seconds += _PLYO_STRIDES_SECONDS
+    return ceil5(warm_up_minutes(profile) + seconds / 60 + _COOL_DOWN_MINUTES)
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
     """What the text of one session depends on besides its kind."""
 
     profile: Profile
     recovery_week: bool
-    easing_in: bool  # a returning member's first two weeks
+    easing_in: bool  # a returning member's easy weeks
     text: PlannerText  # the wording, from content.yaml
+    light: bool = False  # strength close to a race: nothing heavy
 
 
 def title(kind: SessionKind, ctx: Context) -> str:
@@ -253,8 +274,17 @@ def strength_details(ctx: Context) -> str:
         load = s.load.new
     else:
         load = s.load.other
-    sets = s.sets.recovery if ctx.recovery_week else s.sets.build
-    return s.session.format(load=load, sets=sets)
+    sets = s.sets.recovery if ctx.recovery_week or ctx.light else s.sets.build
+    effort = (
+        s.effort.easing_in if ctx.easing_in else s.effort.light if ctx.light else s.effort.build
+    )
+    hold = ctx.easing_in or ctx.light or ctx.recovery_week
+    progress = s.progress.hold if hold else s.progress.build
+    return s.session.format(load=load, sets=sets, effort=effort, progress=progress)
+
+
+def race_details(ctx: Context) -> str:
+    return ctx.text.runs.race.format(warm_up=warm_up(ctx))
 
 
 def goal_note(goal: Goal, text: PlannerText) -> str:

@@ -29,6 +29,8 @@ BUNDLED = PLANNER_DIR / "content.yaml"
 
 # Every text that takes values, restated here rather than read from content.py, so dropping a
 # placeholder from content.yaml (or from its declaration) fails a test. Other texts take none.
+PURPOSE_KINDS = ("hill_sprints", "hill_repeats", "stair_sprints", "treadmill_hills", "flat_sprints",
+                 "plyometrics", "strength")  # fmt: skip
 PLACEHOLDERS: dict[str, set[str]] = {
     "intervals.session": {"warm_up", "main", "cool_down"},
     "intervals.warm_up": {"minutes"},
@@ -44,9 +46,38 @@ PLACEHOLDERS: dict[str, set[str]] = {
     "runs.distance.km": {"distance"},
     "runs.distance.mi": {"distance"},
     "runs.with_strides": {"run", "strides"},
-    "strength.session": {"load", "sets"},
+    "runs.race": {"warm_up"},
+    "strength.session": {"load", "sets", "effort", "progress"},
+    "notes.easing_in": {"weeks"},
+    "notes.days_too_close": {"days", "count"},
+    "notes.race_ahead": {"race_date"},
+    "notes.race_week": {"race_date"},
+    "notes.race_after": {"race_date"},
+    "notes.race_past": {"race_date"},
     "notes.rest_days": {"rest_days"},
     "notes.rest_days_room": {"days", "sessions"},
+    **{
+        f"reasons.what.{kind}": {"purpose"}
+        for kind in (
+            "hill_sprints",
+            "hill_repeats",
+            "stair_sprints",
+            "treadmill_hills",
+            "flat_sprints",
+            "plyometrics",
+            "strength",
+        )
+    },
+    "reasons.when.taper": {"days", "race_date"},
+    "reasons.when.eve": {"race_date"},
+    "reasons.when.after_race": {"days"},
+    "reasons.when.easing_in": {"week", "weeks"},
+    "reasons.when.long_grows": {"minutes", "change"},
+    "reasons.when.long_holds": {"minutes"},
+    "reasons.when.long_first": {"minutes"},
+    "reasons.when.kept_easy": {"day"},
+    "reasons.when.hard_spaced": {"gap", "before"},
+    "reasons.when.hard_first": {"before"},
 }
 
 

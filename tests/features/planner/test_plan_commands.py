@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -16,8 +17,8 @@ from bot.core.router import Router
 from bot.core.settings import PROJECT_ROOT
 from bot.features.planner import PlannerContext, views
 from bot.features.planner import handlers as plan_cmd
-from bot.features.planner.planner import plan_week
-from bot.features.planner.profile import Goal, Hills, Level, Profile, Units
+from bot.features.planner.planner import Session, SessionKind, plan_week
+from bot.features.planner.profile import DAYS, AgeBand, Day, Goal, Hills, Level, Profile, Units
 from bot.features.planner.repository import StoredProfile
 from tests.support.strategies import profiles
 
@@ -45,14 +46,26 @@ def buttons(reply: Reply) -> dict[str, tuple[str, bool]]:
     return {b.label: (b.custom_id, b.disabled) for b in reply.buttons}
 
 
-def assert_whole_week(reply: Reply, profile: Profile, week: int) -> None:
-    """Every session, every note and the safety note are in the embed, none cut short."""
-    plan = plan_week(profile, week)
+def when(session: Session) -> str:
+    """`Tue 12 May`: the day and date a session's field starts with (the plan has a calendar)."""
+    assert session.date is not None and session.date.weekday() == DAYS.index(session.day)
+    return f"{session.day.value} {session.date.day} {session.date:%b}"
+
+
+def field_name(session: Session) -> str:
+    hard = " ⚡ hard" if session.hard else ""
+    return f"{when(session)} · {session.title} · {session.minutes} min{hard}"
+
+
+def assert_whole_week(
+    reply: Reply, profile: Profile, week: int, start: date = date(2026, 5, 4)
+) -> None:
+    """Every session (with its date and minutes), every note and the safety note are in the
+    embed, none cut short."""
+    plan = plan_week(profile, week, start=start)
     assert reply.embed is not None
     names = [f.name for f in reply.embed.fields]
-    expected = [
-        f"{s.day.value} · {s.title}" + (" ⚡ hard" if s.hard else "") for s in plan.sessions
-    ]
+    expected = [field_name(s) for s in plan.sessions]
     assert names[: len(expected)] == expected
     values = field_map(reply)
     for session, name in zip(plan.sessions, expected, strict=True):
@@ -72,7 +85,7 @@ async def test_plan_shows_the_current_week(svc: PlannerContext) -> None:
     assert reply.embed is not None and reply.embed.title == "Your plan: week 2"
     assert "current week" in reply.embed.description
     assert_whole_week(reply, NEW_MUSCLE_FLAT, 2)
-    kinds = {s.kind.value for s in plan_week(NEW_MUSCLE_FLAT, 2).sessions}
+    kinds = {s.kind.value for s in plan_week(NEW_MUSCLE_FLAT, 2, start=date(2026, 5, 4)).sessions}
     assert "strength" in kinds  # goal muscle: strength sessions in the embed
     assert buttons(reply) == {
         "◀ Previous week": ("rc:plan:week:1", False),
@@ -131,14 +144,18 @@ async def test_why_lists_each_sessions_entries_with_faq_buttons(
     assert why.ephemeral and not why.edit_original  # a new message; the plan stays
     assert why.embed is not None and "/faq" in why.embed.description
     kb = svc.knowledge.kb
-    plan = plan_week(NEW_MUSCLE_FLAT, 2)
+    plan = plan_week(NEW_MUSCLE_FLAT, 2, start=date(2026, 5, 4))
     values = field_map(why)
+    assert list(values) == [f"{when(s)} · {s.title}" for s in plan.sessions]
     for session in plan.sessions:
-        listed = values[f"{session.day.value} · {session.title}"]
+        listed = values[f"{when(session)} · {session.title}"]
+        # The session's own reason first (why it, for this member, on this day), then evidence.
+        assert session.reason and listed.startswith(session.reason)
         for entry_id in session.why:
             entry = kb.get(entry_id)
             assert entry is not None, entry_id
             assert f"• {entry.title}" in listed
+    assert all(ELLIPSIS not in f.value for f in why.embed.fields)
     ids = [b.custom_id for b in why.buttons]
     assert ids and len(ids) == len(set(ids)) <= plan_cmd.WHY_BUTTONS
     assert all(i.startswith("rc:faq:") for i in ids)
@@ -223,7 +240,7 @@ async def test_numeric_looking_garbage_in_button_args_is_stale(
 async def test_summary_counts_sessions_and_hard_ones(svc: PlannerContext) -> None:
     every_day = Profile(Level.TRAINED, Goal.ENDURANCE, Hills.STEEP, 7)
     await sign_up(svc, every_day)
-    plan = plan_week(every_day, 2)
+    plan = plan_week(every_day, 2, start=date(2026, 5, 4))
     reply = await plan_cmd.plan(svc, SAM, week=2)
     assert reply.embed is not None
     hard = sum(s.hard for s in plan.sessions)
@@ -231,3 +248,138 @@ async def test_summary_counts_sessions_and_hard_ones(svc: PlannerContext) -> Non
     assert summary in reply.embed.description
     rest_days = "the other days are rest or recovery" in reply.embed.description
     assert rest_days == (len(plan.sessions) < 7)
+
+
+# --- issue 11: own training days, dates, minutes, the race, reasons ------------------------------
+START = date(2026, 5, 4)  # sign_up's week 1 Monday
+
+
+async def test_plan_uses_the_members_own_days_with_dates(
+    svc: PlannerContext, router: Router
+) -> None:
+    await router.run(
+        "profile set", SAM, level="regular", goal="both", hills="steep", weekdays="tue thu sat sun"
+    )
+    stored = await svc.profiles.get(SAM.user_id)
+    assert stored is not None and stored.started_on == START
+    for week in (1, 2, 4):
+        reply = await plan_cmd.plan(svc, SAM, week=week)
+        assert_whole_week(reply, stored.profile, week)
+        plan = plan_week(stored.profile, week, start=START)
+        assert plan.sessions and {s.day for s in plan.sessions} <= {
+            Day.TUE, Day.THU, Day.SAT, Day.SUN
+        }  # fmt: skip
+        monday = START + timedelta(days=7 * (week - 1))
+        assert all(monday <= s.date < monday + timedelta(days=7) for s in plan.sessions)
+    assert reply.embed is not None and "Tue, Thu, Sat, Sun" in reply.embed.footer
+    week2 = field_map(await plan_cmd.plan(svc, SAM, week=2))
+    assert any(name.startswith("Tue 12 May · ") for name in week2)
+    assert all(name.split(" · ")[0][:3] in {"Tue", "Thu", "Sat", "Sun"} for name in week2
+               if name not in ("Notes", "More notes", "Safety"))  # fmt: skip
+
+
+async def test_each_session_shows_its_minutes(svc: PlannerContext) -> None:
+    await sign_up(svc)
+    reply = await plan_cmd.plan(svc, SAM, week=2)
+    plan = plan_week(NEW_MUSCLE_FLAT, 2, start=START)
+    assert all(s.minutes > 0 for s in plan.sessions)
+    names = [f.name for f in reply.embed.fields] if reply.embed else []
+    for session in plan.sessions:
+        assert f"· {session.minutes} min" in names[plan.sessions.index(session)]
+
+
+async def test_the_race_is_in_its_week_on_its_day(svc: PlannerContext, router: Router) -> None:
+    await router.run(
+        "profile set", SAM, level="regular", goal="endurance", hills="gentle", days=4,
+        race_date="2026-05-31",
+    )  # fmt: skip
+    stored = await svc.profiles.get(SAM.user_id)
+    assert stored is not None and stored.profile.race_date == date(2026, 5, 31)
+    race_week = await plan_cmd.plan(svc, SAM, week=4)  # Mon 25 May to Sun 31 May
+    assert_whole_week(race_week, stored.profile, 4)
+    plan = plan_week(stored.profile, 4, start=START)
+    races = [s for s in plan.sessions if s.kind is SessionKind.RACE]
+    assert [s.date for s in races] == [date(2026, 5, 31)]
+    assert field_name(races[0]).startswith("Sun 31 May · ")
+    assert race_week.embed is not None
+    assert "Your race: Sun 31 May 2026" in race_week.embed.description
+    # Other weeks name the race too, and have no race session.
+    before = await plan_cmd.plan(svc, SAM, week=2)
+    assert before.embed is not None and "Your race: Sun 31 May 2026" in before.embed.description
+    assert all(
+        s.kind is not SessionKind.RACE for s in plan_week(stored.profile, 2, start=START).sessions
+    )
+
+
+async def test_a_restart_moves_the_dates_to_the_new_week_one(
+    svc: PlannerContext, router: Router
+) -> None:
+    await router.run("profile set", SAM, level="new", goal="muscle", hills="flat", days=3)
+    later(svc, 70)  # Wednesday 2026-07-15: week 1 is again this week, from Monday 13 July
+    await router.run("profile set", SAM, level="new", goal="muscle", hills="flat", break_="3m")
+    stored = await svc.profiles.get(SAM.user_id)
+    assert stored is not None and stored.started_on == date(2026, 7, 13)
+    reply = await plan_cmd.plan(svc, SAM)
+    assert reply.embed is not None and reply.embed.title.startswith("Your plan: week 1")
+    assert_whole_week(reply, stored.profile, 1, start=date(2026, 7, 13))
+    dates = [s.date for s in plan_week(stored.profile, 1, start=stored.started_on).sessions]
+    assert all(date(2026, 7, 13) <= d <= date(2026, 7, 19) for d in dates if d)
+
+
+async def test_why_gives_each_sessions_reason_for_own_days(
+    svc: PlannerContext, router: Router
+) -> None:
+    profile = Profile(
+        Level.TRAINED, Goal.BOTH, Hills.STAIRS, 3, weekdays=(Day.MON, Day.WED, Day.FRI)
+    )
+    await sign_up(svc, profile)
+    why = await router.press("rc:plan:why:3", SAM)
+    plan = plan_week(profile, 3, start=START)
+    values = field_map(why)
+    assert list(values) == [f"{when(s)} · {s.title}" for s in plan.sessions]
+    for session in plan.sessions:
+        assert session.reason.strip()
+        assert values[f"{when(session)} · {session.title}"].startswith(session.reason)
+
+
+# Every option a member can set, including their own days and a race near the plan's weeks.
+@st.composite
+def full_profiles(draw: st.DrawFn) -> Profile:
+    profile = draw(profiles)
+    if draw(st.booleans()):
+        days = draw(st.permutations(DAYS))[: profile.days]
+        profile = replace(profile, weekdays=tuple(days))
+    if draw(st.booleans()):
+        profile = replace(profile, race_date=START + timedelta(days=draw(st.integers(0, 120))))
+    return profile
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profile=full_profiles(), week=st.integers(1, 16))
+def test_every_week_with_own_days_and_a_race_renders_whole(profile: Profile, week: int) -> None:
+    svc = _RenderOnly(RENDERER)
+    stored = StoredProfile(7, profile, START, WEDNESDAY, WEDNESDAY)
+    reply = plan_cmd.week_reply(svc, stored, week, 1, edit=False)  # type: ignore[arg-type]
+    assert_whole_week(reply, profile, week)
+
+
+async def test_why_fits_one_embed_for_the_wordiest_weeks(svc: PlannerContext) -> None:
+    kb = svc.knowledge.kb
+    for profile in (
+        WORST,
+        Profile(Level.TRAINED, Goal.BOTH, Hills.STEEP, 7, True, weekdays=DAYS,
+                race_date=date(2026, 6, 20)),
+        Profile(Level.NEW, Goal.ENDURANCE, Hills.FLAT, 5, False, AgeBand.AGE_60_PLUS,
+                break_length="1y"),
+    ):  # fmt: skip
+        stored = StoredProfile(7, profile, START, WEDNESDAY, WEDNESDAY)
+        for week in range(1, 9):
+            why = plan_cmd.why_reply(svc, stored, week)
+            plan = plan_week(profile, week, start=START)
+            assert why.embed is not None
+            assert len(why.embed.fields) == len(plan.sessions), (profile, week)
+            assert all(ELLIPSIS not in f.value for f in why.embed.fields), (profile, week)
+            assert embed_length(why.embed) <= EMBED_TOTAL
+            for session, fld in zip(plan.sessions, why.embed.fields, strict=True):
+                titles = [e.title for e in map(kb.get, session.why) if e is not None]
+                assert all(f"• {t}" in fld.value for t in titles)
