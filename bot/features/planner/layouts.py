@@ -9,11 +9,11 @@ after week, so Sunday is followed by Monday. The load rules are hard constraints
 - for `cautious` members (new runners, aged 60+) no strength session or long run the day after
   a hard one either.
 
-Among the layouts that keep them, the best spreads the hard days most evenly, keeps strength
-off the day after hard work where it can, spreads sessions out, puts the long run at the
-weekend and prefers Tue/Thu/Sat for hard days. When a request cannot be met on the chosen days
-(two days that force back-to-back hard work), `fit_layout` gives up the least important session
-first and says what it gave up.
+Among the layouts that keep them, the best spreads the hard days as evenly as the days allow,
+then keeps strength off the day after hard work where it can, spreads sessions out, puts the
+long run at the weekend and prefers Tue/Thu/Sat for hard days. When a request cannot be met on
+the chosen days (days back to back), `fit_layout` gives up the least valued session first and
+says what it gave up.
 """
 
 from __future__ import annotations
@@ -86,13 +86,13 @@ def search(
         long_banned = banned
         for strength in _subsets(mask & ~hard & ~banned, s):
             heavy_pairs = pairs(hard | strength)
-            if best is not None and (heavy_pairs, 0, spread) > best[0][:3]:
+            if best is not None and (spread, heavy_pairs) > best[0][:2]:
                 continue  # cannot beat the best so far
             for runs in _subsets(mask & ~hard & ~strength, n - h - s):
                 spread_out = pairs(hard | strength | runs)
                 for long_day in _subsets(runs & ~long_banned, 1) if long else iter((0,)):
                     weekend = 0 if long_day & _SUN or not long else 1 if long_day & _SAT else 2
-                    score = (heavy_pairs, spread, spread_out, weekend, preference)
+                    score = (spread, heavy_pairs, spread_out, weekend, preference)
                     candidate = (score, hard, strength, runs, long_day)
                     if best is None or candidate < best:
                         best = candidate
