@@ -90,7 +90,10 @@ def hard_days(plan: WeekPlan) -> set[int]:
 
 
 def volume(plan: WeekPlan) -> int:
-    return sum(s.reps * s.work_seconds for s in plan.sessions if s.reps and s.work_seconds)
+    """Seconds of hard work (strides after an easy run are not hard work)."""
+    return sum(
+        s.reps * s.work_seconds for s in plan.sessions if s.hard and s.reps and s.work_seconds
+    )
 
 
 def rule_cap(profile: Profile, week: int) -> int:
