@@ -15,7 +15,7 @@ from bot.app import App, create_bot
 from bot.console.parse import Club, ParseError, parse
 from bot.core.bot import CoachBot
 from bot.core.caller import Caller, ChannelRef, RoleRef
-from bot.core.replies import Reply
+from bot.core.replies import Modal, Reply
 from bot.core.services import Services
 from bot.core.terminal import reply_text
 
@@ -47,9 +47,14 @@ class Console:
             can_manage_guild=admin,
         )
         self.last_buttons: tuple[Any, ...] = ()
+        # A form (modal) being filled in: one typed line per text box, in order.
+        self.form: Modal | None = None
+        self.form_values: dict[str, str] = {}
 
     async def handle(self, line: str) -> str | None:
         """One typed line in, the text to print out (None to quit)."""
+        if self.form is not None:
+            return await self._fill(line)
         text = line.strip()
         lowered = text.lower()
         if not text or text.startswith("#"):
@@ -68,8 +73,27 @@ class Console:
         return self.show(reply)
 
     def show(self, reply: Reply) -> str:
+        if reply.modal is not None:
+            self.form, self.form_values = reply.modal, {}
+            return self._text("console/form.j2", form=reply.modal, box=reply.modal.inputs[0])
         self.last_buttons = reply.buttons
         return reply_text(self.services.renderer, reply, show_buttons=True, names=CLUB_NAMES)
+
+    async def _fill(self, line: str) -> str:
+        """The next text box of the open form; `cancel` closes it, an empty line keeps the
+        pre-filled text; after the last box the form is submitted as Discord would."""
+        form = self.form
+        assert form is not None
+        if line.strip().lower() == "cancel":
+            self.form = None
+            return self._text("console/form.j2", form=form, cancelled=True)
+        box = form.inputs[len(self.form_values)]
+        self.form_values[box.custom_id] = line.rstrip("\n").replace("\\n", "\n") or box.value
+        if len(self.form_values) < len(form.inputs):
+            return self._text("console/form.j2", form=form, box=form.inputs[len(self.form_values)])
+        self.form = None
+        reply = await self.bot.router.submit(form.custom_id, self.caller, self.form_values)
+        return self.show(reply)
 
     async def _press(self, args: list[str]) -> str:
         index = int(args[0]) - 1 if args and args[0].isdigit() else -1

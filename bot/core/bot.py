@@ -19,7 +19,7 @@ from discord.ext import commands
 
 from bot.core.caller import Caller
 from bot.core.cog import FeatureCog
-from bot.core.discord_io import caller_from, command_options, respond
+from bot.core.discord_io import caller_from, command_options, modal_values, respond
 from bot.core.endpoints import use_endpoints
 from bot.core.replies import Reply
 from bot.core.router import Router
@@ -86,6 +86,12 @@ class CoachBot(commands.Bot):
                 if isinstance(cog, FeatureCog)
                 for route in cog.buttons
             ],
+            modals=[
+                (route, cog.context)
+                for cog in self.cogs.values()
+                if isinstance(cog, FeatureCog)
+                for route in cog.modals
+            ],
         )
         self.services.catalog = command_catalog(self.tree)
 
@@ -106,7 +112,10 @@ class CoachBot(commands.Bot):
         likely_ephemeral: bool = False,
     ) -> None:
         """Answer an interaction; tracked so shutdown lets in-flight replies finish."""
-        task = asyncio.ensure_future(respond(interaction, work, likely_ephemeral=likely_ephemeral))
+        late = self.services.renderer.reply("errors/modal_late.j2", ephemeral=True)
+        task = asyncio.ensure_future(
+            respond(interaction, work, likely_ephemeral=likely_ephemeral, modal_late=late)
+        )
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
         await task
@@ -126,13 +135,20 @@ class CoachBot(commands.Bot):
         await self.respond(interaction, work, likely_ephemeral=likely_ephemeral)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Buttons: stateless, routed by custom_id, so they keep working after a restart."""
-        if interaction.type is not discord.InteractionType.component:
+        """Buttons and modals: stateless, routed by custom_id, so they keep working after a
+        restart."""
+        kind = interaction.type
+        if kind not in (discord.InteractionType.component, discord.InteractionType.modal_submit):
             return
         custom_id = str((interaction.data or {}).get("custom_id", ""))
         if not self.router.owns(custom_id):
             return
-        await self.respond(interaction, self.router.press(custom_id, caller_from(interaction)))
+        caller = caller_from(interaction)
+        if kind is discord.InteractionType.modal_submit:
+            values = modal_values(interaction)
+            await self.respond(interaction, self.router.submit(custom_id, caller, values))
+            return
+        await self.respond(interaction, self.router.press(custom_id, caller))
 
     async def setup_hook(self) -> None:
         await self.install()

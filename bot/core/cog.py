@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import discord
 from discord.ext import commands
 
-from bot.core.router import ButtonRoute
+from bot.core.router import ButtonRoute, ModalRoute
 
 if TYPE_CHECKING:
     from bot.core.bot import CoachBot
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 class FeatureCog(commands.Cog):
     # The feature's buttons; the router sends each press to the route whose pattern it matches.
     buttons: ClassVar[tuple[ButtonRoute, ...]] = ()
+    # The feature's modals (forms); a submitted one goes to the route its custom_id matches.
+    modals: ClassVar[tuple[ModalRoute, ...]] = ()
 
     def __init__(self, bot: CoachBot, context: Any) -> None:
         self.bot = bot

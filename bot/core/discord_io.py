@@ -10,7 +10,7 @@ from typing import Any
 import discord
 
 from bot.core.caller import Caller, ChannelRef, RoleRef
-from bot.core.replies import ButtonStyle, Reply
+from bot.core.replies import ButtonStyle, Modal, Reply, TextStyle
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,42 @@ def command_options(interaction: discord.Interaction, options: dict[str, Any]) -
     return converted
 
 
+def modal_values(interaction: discord.Interaction) -> dict[str, str]:
+    """The text a member submitted in a modal, by text-input custom_id (rows flattened)."""
+    values: dict[str, str] = {}
+    rows = (interaction.data or {}).get("components") or []
+    for row in rows:
+        items = row.get("components") or [row] if isinstance(row, dict) else []
+        for item in items:
+            if isinstance(item, dict) and "custom_id" in item:
+                values[str(item["custom_id"])] = str(item.get("value") or "")
+    return values
+
+
+def discord_modal(modal: Modal) -> discord.ui.Modal:
+    """A stateless discord.py modal: the submit is routed by custom_id in on_interaction."""
+    form = discord.ui.Modal(title=modal.title, custom_id=modal.custom_id, timeout=None)
+    for box in modal.inputs:
+        form.add_item(
+            discord.ui.TextInput(
+                label=box.label,
+                custom_id=box.custom_id,
+                style=(
+                    discord.TextStyle.paragraph
+                    if box.style is TextStyle.PARAGRAPH
+                    else discord.TextStyle.short
+                ),
+                default=box.value or None,
+                required=box.required,
+                min_length=box.min_length,
+                max_length=box.max_length,
+                placeholder=box.placeholder or None,
+            )
+        )
+    form.stop()  # nothing kept in memory: the submit comes back through the router
+    return form
+
+
 def allowed_mentions(reply: Reply) -> discord.AllowedMentions:
     roles: list[discord.Object] | bool = [discord.Object(r) for r in reply.mention_roles]
     return discord.AllowedMentions(
@@ -115,12 +151,17 @@ def message_kwargs(reply: Reply) -> dict[str, Any]:
 
 
 async def respond(
-    interaction: discord.Interaction, work: Awaitable[Reply], *, likely_ephemeral: bool = False
+    interaction: discord.Interaction,
+    work: Awaitable[Reply],
+    *,
+    likely_ephemeral: bool = False,
+    modal_late: Reply | None = None,
 ) -> None:
     """Answer with the reply, deferring first if the work is slow.
 
     Handler errors are the router's to turn into replies; a reply Discord refuses is logged,
-    not raised.
+    not raised. A form (modal) can only open as the first answer: `modal_late` is sent instead
+    when the work took so long that the interaction had to be deferred.
     """
     task = asyncio.ensure_future(work)
     deferred: bool | None = None  # None: not deferred; else the ephemerality of the defer
@@ -130,6 +171,10 @@ async def respond(
         if await _defer(interaction, likely_ephemeral):
             deferred = likely_ephemeral
         reply = await task
+    if reply.modal is not None and deferred is not None and modal_late is not None:
+        log.warning("modal %s for interaction %s was ready too late", reply.modal.custom_id,
+                    interaction.id)  # fmt: skip
+        reply = modal_late
     await send_reply(interaction, reply, deferred=deferred)
 
 
@@ -149,9 +194,12 @@ async def send_reply(
     interaction: discord.Interaction, reply: Reply, *, deferred: bool | None = None
 ) -> None:
     """Send `reply` as the interaction's answer, whatever state the interaction is in."""
-    kwargs = message_kwargs(reply)
     is_component = interaction.type is discord.InteractionType.component
     answered = deferred is not None or interaction.response.is_done()
+    if reply.modal is not None:
+        await _open_modal(interaction, reply.modal, answered=answered)
+        return
+    kwargs = message_kwargs(reply)
     try:
         if reply.edit_original and is_component:
             if answered:
@@ -180,3 +228,15 @@ async def send_reply(
             interaction.user.id,
             exc,
         )
+
+
+async def _open_modal(interaction: discord.Interaction, modal: Modal, *, answered: bool) -> None:
+    """Open a form; Discord only allows it as the first answer (see `respond`)."""
+    if answered:
+        log.error("modal %s for interaction %s: already answered", modal.custom_id, interaction.id)
+        return
+    try:
+        await interaction.response.send_modal(discord_modal(modal))
+    except discord.HTTPException as exc:
+        log.error("could not open modal %s for interaction %s: %s", modal.custom_id,
+                  interaction.id, exc)  # fmt: skip

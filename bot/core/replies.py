@@ -47,6 +47,35 @@ class Choice:
     value: str
 
 
+class TextStyle(StrEnum):
+    SHORT = "short"  # one line
+    PARAGRAPH = "paragraph"
+
+
+@dataclass(frozen=True, slots=True)
+class TextInput:
+    """One text box of a modal; its `custom_id` keys the submitted value."""
+
+    custom_id: str
+    label: str
+    style: TextStyle = TextStyle.SHORT
+    value: str = ""  # pre-filled text
+    required: bool = True
+    min_length: int | None = None
+    max_length: int | None = None
+    placeholder: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Modal:
+    """A form Discord shows over the chat (at most 5 text boxes); submitting it is routed by
+    `custom_id` like a button press (see bot.core.router.ModalRoute)."""
+
+    custom_id: str
+    title: str
+    inputs: tuple[TextInput, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Reply:
     content: str = ""
@@ -57,3 +86,6 @@ class Reply:
     mention_roles: tuple[int, ...] = field(default=())
     # For component interactions: replace the message the button was on instead of answering anew.
     edit_original: bool = False
+    # Open this form instead of sending a message (only as the first answer to a command or a
+    # button press; the rest of the reply is then unused).
+    modal: Modal | None = None

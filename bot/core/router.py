@@ -2,9 +2,9 @@
 
 The command tree is the registry: each slash command names its handler in its decorator's
 `extras` (see `handled_by`), and `Router.from_commands` reads them from `tree.walk_commands()`.
-Buttons are `ButtonRoute`s a feature's cog declares. The router turns expected problems
-(UserError) into friendly ephemeral replies and unexpected ones into a logged traceback plus a
-generic apology, so no handler can crash the bot.
+Buttons are `ButtonRoute`s a feature's cog declares, submitted modals `ModalRoute`s. The router
+turns expected problems (UserError) into friendly ephemeral replies and unexpected ones into a
+logged traceback plus a generic apology, so no handler can crash the bot.
 """
 
 from __future__ import annotations
@@ -95,19 +95,24 @@ class ButtonRoute:
         }
 
 
+@dataclass(frozen=True)
+class ModalRoute(ButtonRoute):
+    """One kind of modal: `rc:<prefix>:<args>` like a button, and its handler also receives the
+    submitted text as `values` (text-input custom_id -> text; missing inputs are absent)."""
+
+
 class Router:
     def __init__(
         self,
         renderer: Renderer,
         commands: Mapping[str, Route],
         buttons: Iterable[tuple[ButtonRoute, Any]] = (),
+        modals: Iterable[tuple[ModalRoute, Any]] = (),
     ) -> None:
         self.renderer = renderer
         self.commands = MappingProxyType(dict(commands))
-        found: dict[str, list[tuple[ButtonRoute, Any]]] = {}
-        for route, context in buttons:
-            found.setdefault(route.prefix, []).append((route, context))
-        self.buttons = MappingProxyType(found)
+        self.buttons = _by_prefix(buttons)
+        self.modals = _by_prefix(modals)
 
     @classmethod
     def from_commands(
@@ -116,6 +121,7 @@ class Router:
         commands: Iterable[Any],
         contexts: Callable[[Any], Any],
         buttons: Iterable[tuple[ButtonRoute, Any]] = (),
+        modals: Iterable[tuple[ModalRoute, Any]] = (),
     ) -> Router:
         """Routes for every leaf command that names a handler; `contexts(command)` gives the
         object its handler is called with (its feature's context)."""
@@ -131,7 +137,7 @@ class Router:
                 bool(extras.get("ephemeral")),
                 MappingProxyType(dict(extras.get("complete") or {})),
             )
-        return cls(renderer, routes, buttons)
+        return cls(renderer, routes, buttons, modals)
 
     async def run(self, name: str, caller: Caller, **options: Any) -> Reply:
         route = self.commands.get(name)
@@ -156,14 +162,22 @@ class Router:
         return custom_id.startswith(CUSTOM_ID_PREFIX + ":")
 
     async def press(self, custom_id: str, caller: Caller) -> Reply:
-        _, _, rest = custom_id.partition(":")
-        prefix, _, args = rest.partition(":")
-        for route, context in self.buttons.get(prefix, ()):
-            parsed = route.parse(args)
-            if parsed is not None:
-                work = route.handler(context, caller, **parsed)
-                return await self._guard(f"button {custom_id}", caller, work)
-        return self.error("errors/stale_button.j2")
+        found = _find(self.buttons, custom_id)
+        if found is None:
+            return self.error("errors/stale_button.j2")
+        route, context, parsed = found
+        return await self._guard(
+            f"button {custom_id}", caller, route.handler(context, caller, **parsed)
+        )
+
+    async def submit(self, custom_id: str, caller: Caller, values: Mapping[str, str]) -> Reply:
+        """A submitted modal: its handler gets the parsed custom_id args and the text."""
+        found = _find(self.modals, custom_id)
+        if found is None:
+            return self.error("errors/stale_button.j2")
+        route, context, parsed = found
+        work = route.handler(context, caller, values=dict(values), **parsed)
+        return await self._guard(f"modal {custom_id}", caller, work)
 
     def error(self, template: str, **context: Any) -> Reply:
         return self.renderer.reply(template, ephemeral=True, **context)
@@ -197,3 +211,26 @@ class Router:
                 caller.channel_id,
             )
         return self.error("errors/internal.j2")
+
+
+R = typing.TypeVar("R", bound=ButtonRoute)
+
+
+def _by_prefix(routes: Iterable[tuple[R, Any]]) -> Mapping[str, list[tuple[R, Any]]]:
+    found: dict[str, list[tuple[R, Any]]] = {}
+    for route, context in routes:
+        found.setdefault(route.prefix, []).append((route, context))
+    return MappingProxyType(found)
+
+
+def _find(
+    routes: Mapping[str, list[tuple[R, Any]]], custom_id: str
+) -> tuple[R, Any, dict[str, Any]] | None:
+    """The route a `rc:<prefix>:<args>` custom_id belongs to, its context and parsed args."""
+    _, _, rest = custom_id.partition(":")
+    prefix, _, args = rest.partition(":")
+    for route, context in routes.get(prefix, ()):
+        parsed = route.parse(args)
+        if parsed is not None:
+            return route, context, parsed
+    return None
