@@ -328,8 +328,8 @@ def _build(profile: Profile, week: int, offset: int | None, state: State) -> _Bu
         else:
             kind = K.LONG_RUN if role == "L" else K.STRIDES if day == strides_day else K.EASY_RUN
             run = _run_minutes(profile, kind, state.builds)
-            if recovery:
-                run = ramp.floor5(run * ramp.LIGHT_WEEK)
+            if recovery:  # lighter than the last build week's run
+                run = ramp.floor5(_run_minutes(profile, kind, state.builds - 1) * ramp.LIGHT_WEEK)
             if k is not None:
                 kind = K.EASY_RUN if k == -1 else kind
                 run = _min_run(profile) if k == -1 else ramp.floor5(run * TAPER)
