@@ -4,7 +4,11 @@ Run from the repository root: `.venv/bin/python -m bench.faq [--file PATH ...] [
 Measures the matcher as the bot runs it (the learned ranker over lexical and semantic evidence;
 `--lexical`: the lexical half alone; `--repeat N`: each question's fastest of N runs, for
 latency on a busy shared host). Prints figures and the misses; never asserts
-(tests/features/faq/test_matching.py holds the floors). `--fit L2` refits the lexical
+(tests/features/faq/test_matching.py holds the floors). `--club-entries N` also gives one
+server the first N club entries of tests/data/club_entries.yaml and asks every question both
+ways (the figures and latency without, then with them), lists the questions a club entry took,
+and scores the club questions (tests/data/club_questions.jsonl; tests/features/faq/test_club.py
+holds their floors). `--fit L2` refits the lexical
 answer-or-abstain weights (knowledge/decision.json, one of the ranker's features) on every
 committed set and prints their figures; `--fit L2 --loo` validates instead, writing nothing.
 The learned ranker itself is fit by bench/faq_fit.py.
@@ -17,15 +21,19 @@ import json
 import math
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from bot.core.settings import Settings
-from bot.features.faq import decision
+from bot.features.faq import club, decision
+from bot.features.faq.club import Encodes
 from bot.features.faq.decision import DECISION_FILE, Features
 from bot.features.faq.embedding import open_encoder
 from bot.features.faq.loader import load_folder
 from bot.features.faq.matching import Matcher
 
+T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 DATA = ROOT / "tests" / "data"
@@ -50,6 +58,8 @@ FIT_FILES = (
     DATA / "faq_questions_issue10e.jsonl",
 )
 DEFAULT_FILES = FIT_FILES
+CLUB_ENTRIES = DATA / "club_entries.yaml"
+CLUB_QUESTIONS = DATA / "club_questions.jsonl"
 
 
 def rss_mb() -> float:
@@ -64,19 +74,54 @@ def _in_scope(row: dict[str, object]) -> bool:
     return bool(row.get("answerable", row["id"] is not None))
 
 
-def run_file(matcher: Matcher, path: Path, repeat: int = 1) -> None:
-    """Figures for one set. A row may list `alt`: other entries that answer it as well."""
+def _fastest(repeat: int, work: Callable[[], T]) -> tuple[T, float]:
+    """`work`'s result and its fastest time in ms of `repeat` runs: the matcher's cost, not the
+    host's."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = work()
+        times.append((time.perf_counter() - start) * 1000)
+    return result, min(times)
+
+
+def _latency(latencies: list[float]) -> str:
+    ordered = sorted(latencies)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return f"p50 {statistics.median(ordered):.3f}  p99 {p99:.3f}"
+
+
+def run_file(
+    matcher: Matcher, path: Path, repeat: int = 1, club_index: club.ClubIndex | None = None
+) -> None:
+    """Figures for one set. A row may list `alt`: other entries that answer it as well. With
+    `club_index`, each question is also asked in that server (right after, so both timings see
+    the same host), and the questions a club entry took are listed."""
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     hits_in = total_in = hits_out = total_out = wrong_in = 0
     latencies: list[float] = []
+    club_latencies: list[float] = []
+    club_part: list[float] = []  # the club index's own work, the question's vector given
+    taken: list[str] = []
+    club_in = club_out = 0
     misses: list[str] = []
     for row in rows:
-        times = []
-        for _ in range(repeat):  # the fastest of `repeat` runs: the matcher's cost, not the host's
-            start = time.perf_counter()
-            result = matcher.match(row["q"])
-            times.append((time.perf_counter() - start) * 1000)
-        latencies.append(min(times))
+        result, took = _fastest(repeat, lambda q=row["q"]: matcher.match(q))
+        latencies.append(took)
+        if club_index is not None:
+            verdict, took = _fastest(repeat, lambda q=row["q"]: club.answer(matcher, club_index, q))
+            club_latencies.append(took)
+            match, embedded = matcher.match_embedded(row["q"])
+            _, took = _fastest(
+                repeat,
+                lambda q=row["q"], m=match, e=embedded: club.answer_embedded(club_index, q, m, e),
+            )
+            club_part.append(took)
+            if verdict.club is not None:
+                club_in += _in_scope(row)
+                club_out += not _in_scope(row)
+                scope = "in scope" if _in_scope(row) else "out of scope"
+                taken.append(f"  ({scope}) {row['q']!r} -> {verdict.club.entry.question!r}")
         got = result.entry.id if result.entry else None
         right = {row["id"], *row.get("alt", ())} - {None}
         if not _in_scope(row):
@@ -94,19 +139,66 @@ def run_file(matcher: Matcher, path: Path, repeat: int = 1) -> None:
             misses.append(
                 f"  {row['q']!r}\n    want={want} got={got} score={result.score} [{near}]"
             )
-    latencies.sort()
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
     name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
     print(f"\n== {name}: {len(rows)} questions")
     print(f"in-scope top-1 accuracy: {hits_in}/{total_in} = {hits_in / max(total_in, 1):.3f}")
     print(f"abstention accuracy:     {hits_out}/{total_out} = {hits_out / max(total_out, 1):.3f}")
     # A wrong answer is worse than none: answered in scope, but with another entry.
     print(f"wrong answers:           {wrong_in}/{total_in} = {wrong_in / max(total_in, 1):.3f}")
-    print(
-        f"latency ms: p50 {statistics.median(latencies):.3f}  p99 {p99:.3f}   RSS {rss_mb():.0f} MB"
-    )
+    print(f"latency ms: {_latency(latencies)}   RSS {rss_mb():.0f} MB")
+    if club_index is not None:
+        ratio = statistics.median(club_latencies) / max(statistics.median(latencies), 1e-9)
+        print(
+            f"  with {len(club_index)} club entries: {_latency(club_latencies)}"
+            f"   (p50 x{ratio:.2f}; the club part alone: {_latency(club_part)})"
+        )
+        print(f"  club answers: {club_in} in scope, {club_out} out of scope")
+        print("\n".join(taken))
     print(f"misses ({len(misses)}):")
     print("\n".join(misses) if misses else "  none")
+
+
+def club_index(matcher: Matcher, encoder: Encodes, count: int) -> club.ClubIndex:
+    """One server with the first `count` entries of tests/data/club_entries.yaml."""
+    texts = club.parse_file(CLUB_ENTRIES.read_text(encoding="utf-8"), str(CLUB_ENTRIES))
+    if count > len(texts):
+        raise SystemExit(f"--club-entries: {CLUB_ENTRIES.name} holds {len(texts)} entries")
+    entries = [
+        club.ClubEntry(i, 1, t.question, t.aliases, t.answer)
+        for i, t in enumerate(texts[:count], 1)
+    ]
+    return club.ClubIndex.build(entries, encoder, matcher.stop_words)
+
+
+def run_club_questions(matcher: Matcher, index: club.ClubIndex, path: Path) -> None:
+    """Club questions (`club`: the entry's question, or null: no club entry answers it; `alt`:
+    other entries that do) asked in the server with `index`."""
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    right = wrong = missed = false = 0
+    notes: list[str] = []
+    for row in rows:
+        verdict = club.answer(matcher, index, row["q"])
+        got = verdict.club.entry.question if verdict.club else None
+        score = verdict.club.score if verdict.club else None
+        if row["club"] is None:
+            false += got is not None
+            if got is not None:
+                notes.append(f"  {row['q']!r}\n    want no club answer, got {got!r} ({score})")
+            continue
+        ok = got in (row["club"], *row.get("alt", ()))
+        right += ok
+        wrong += got is not None and not ok
+        missed += got is None
+        if not ok:
+            notes.append(f"  {row['q']!r}\n    want {row['club']!r} got {got!r} ({score})")
+    covered = sum(1 for r in rows if r["club"] is not None)
+    name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    print(f"\n== {name}: {len(rows)} club questions, {len(index)} club entries")
+    print(f"answered with the right entry: {right}/{covered} = {right / max(covered, 1):.3f}")
+    print(f"answered with a wrong entry:   {wrong}/{covered}")
+    print(f"club answer where none fits:   {false}/{len(rows) - covered}")
+    print(f"misses ({len(notes)}):")
+    print("\n".join(notes) if notes else "  none")
 
 
 def _examples(matcher: Matcher, path: Path) -> list[tuple[list[float], int, bool]]:
@@ -191,6 +283,13 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=1, help="time each question N times, keep the fastest"
     )
+    parser.add_argument(
+        "--club-entries",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also ask every question in a server with N club entries (at most 200)",
+    )
     args = parser.parse_args()
     sources = ROOT.parent / "shared" / "sources"
     knowledge = load_folder(KNOWLEDGE, sources if sources.is_dir() else None)
@@ -208,8 +307,19 @@ def main() -> None:
     elapsed_ms = (time.perf_counter() - start) * 1000
     kind = "lexical" if args.lexical else "learned ranker"
     print(f"entries: {len(knowledge.kb)}  matcher ({kind}) build: {elapsed_ms:.1f} ms")
+    index = None
+    if args.club_entries:
+        if semantic is None:
+            raise SystemExit("--club-entries needs the embedding model (drop --lexical)")
+        start = time.perf_counter()
+        index = club_index(matcher, semantic[0], args.club_entries)
+        elapsed_ms = (time.perf_counter() - start) * 1000
+        print(
+            f"club entries: {len(index)}  index build (each phrasing embedded): {elapsed_ms:.0f} ms"
+        )
+        run_club_questions(matcher, index, CLUB_QUESTIONS)
     for path in args.file or [p for p in DEFAULT_FILES if p.exists()]:
-        run_file(matcher, path, args.repeat)
+        run_file(matcher, path, args.repeat, index)
     print(f"\nprocess RSS: {rss_mb():.1f} MB")
 
 

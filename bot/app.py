@@ -16,13 +16,19 @@ from bot.core.services import Services, open_services
 from bot.core.settings import Settings
 from bot.features.about import AboutCog, AboutContext
 from bot.features.faq import (
+    ClubRepository,
+    ClubStore,
     Encoder,
     FaqCog,
     FaqContext,
     KnowledgeStore,
     RepeatCooldown,
+    entry_form,
     open_encoder,
 )
+from bot.features.faq.club import CHOICE_PREFIX
+from bot.features.faq.insights_repository import InsightsRepository
+from bot.features.faq.retention import RetentionCleaner
 from bot.features.planner import PlannerCog, PlannerContext, ProfileRepository
 from bot.features.reminders import RemindersCog, RemindersContext
 from bot.features.reminders.dispatcher import ReminderDispatcher
@@ -92,12 +98,38 @@ async def open_app(
         profiles=ProfileRepository(db),
         guild_timezone=reminders.guild_timezone,
     )
-    services.members.register("planner", planner.profiles.forget_member)
-    services.members.register("reminders", reminders.forget_member)
+    members = services.members
+    members.register("planner", planner.profiles.forget_member, planner.profiles.holds_member)
+    members.register("reminders", reminders.forget_member, reminders.holds_member)
+    insights = InsightsRepository(db)
+    members.register("faq", insights.forget_member, insights.holds_member)  # votes on answers
+    club_store = ClubStore(ClubRepository(db), knowledge, services.clock)
+
+    async def title_of(guild_id: int | None, ref: str) -> str | None:
+        """An entry's title from its ref: an article entry's id, or club:<id> in that server."""
+        if ref.startswith(CHOICE_PREFIX):
+            number = ref.removeprefix(CHOICE_PREFIX)
+            if guild_id is None or not number.isascii() or not number.isdigit():
+                return None
+            entry = await club_store.repository.get(guild_id, int(number))
+            return entry.question if entry else None
+        article = knowledge.kb.get(ref)
+        return article.title if article else None
+
     return App(
         services=services,
         about=AboutContext(services, knowledge=knowledge),
-        faq=FaqContext(services, knowledge=knowledge, cooldown=RepeatCooldown(services.clock)),
+        faq=FaqContext(
+            services,
+            insights=insights,
+            title_of=title_of,
+            entry_form=entry_form,
+            cleaner=RetentionCleaner(insights, services.clock, settings.unanswered_retention),
+            knowledge=knowledge,
+            cooldown=RepeatCooldown(services.clock),
+            # Club entries are the club's data, with no member ids: nothing to forget.
+            club=club_store,
+        ),
         reminders=reminders,
         planner=planner,
     )

@@ -84,3 +84,17 @@ async def test_every_button_pattern_matches_its_handlers_arguments(bot: CoachBot
         groups = list(re.compile(route.pattern).groupindex)
         assert sorted(params) == sorted(groups), route
         assert _feature_of(route.handler)
+
+
+async def test_every_form_pattern_matches_its_handlers_arguments(bot: CoachBot) -> None:
+    """A form's (modal's) handler takes the submitted text as `values`, then its pattern's
+    groups, like a button's."""
+    routes = [r for cog in bot.cogs.values() if isinstance(cog, FeatureCog) for r in cog.modals]
+    assert routes, "no forms found: extend this test if the feature went away"
+    assert {r.prefix for r in routes} == set(bot.router.modals)
+    for route in routes:
+        params = list(inspect.signature(route.handler).parameters)[2:]
+        assert params[0] == "values", route
+        groups = list(re.compile(route.pattern).groupindex)
+        assert sorted(params[1:]) == sorted(groups), route
+        assert _feature_of(route.handler)

@@ -139,6 +139,7 @@ def message_kwargs(reply: Reply) -> dict[str, Any]:
                     label=button.label,
                     style=_STYLES[button.style],
                     disabled=button.disabled,
+                    row=button.row,
                 )
             )
         # Stateless buttons: routed by custom_id in on_interaction, so nothing to keep in memory

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import replace
 
-from bot.core.replies import Button, Embed, Field, Reply
+from bot.core.replies import Embed, Field, Reply
 
 CONTENT = 2000
 TITLE = 256
@@ -62,7 +63,9 @@ def _fit_embed(embed: Embed) -> Embed:
 def fit(reply: Reply) -> Reply:
     """A reply Discord will accept: every text inside its limit, nothing else changed."""
     buttons = tuple(
-        Button(b.custom_id[:CUSTOM_ID], truncate(b.label, BUTTON_LABEL) or "…", b.style, b.disabled)
+        dataclasses.replace(
+            b, custom_id=b.custom_id[:CUSTOM_ID], label=truncate(b.label, BUTTON_LABEL) or "…"
+        )
         for b in reply.buttons[:BUTTONS]
     )
     content = truncate(reply.content, CONTENT)

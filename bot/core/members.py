@@ -13,17 +13,35 @@ from collections.abc import Awaitable, Callable
 from bot.core.db import Database
 
 ForgetMember = Callable[[int], Awaitable[int]]  # user id -> rows removed or unlinked
+HoldsMember = Callable[[int], Awaitable[bool]]  # user id -> does the feature store anything?
+
+
+async def _unknown(user_id: int) -> bool:
+    return True  # a feature that can't tell: /profile delete always offers to erase
 
 
 class MemberData:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._forgetters: dict[str, ForgetMember] = {}
+        self._holders: dict[str, HoldsMember] = {}
 
-    def register(self, feature: str, forget: ForgetMember) -> None:
+    def register(
+        self, feature: str, forget: ForgetMember, holds: HoldsMember | None = None
+    ) -> None:
+        """`forget` erases the member from the feature; `holds` says whether there is anything
+        to erase (so /profile delete can say "nothing stored" without a profile)."""
         if feature in self._forgetters:
             raise ValueError(f"{feature} already registered how to forget a member")
         self._forgetters[feature] = forget
+        self._holders[feature] = holds or _unknown
+
+    async def holds(self, user_id: int) -> bool:
+        """Whether any feature stores something about the member."""
+        for holds in self._holders.values():
+            if await holds(user_id):
+                return True
+        return False
 
     @property
     def features(self) -> tuple[str, ...]:

@@ -21,6 +21,7 @@ class Button:
     label: str
     style: ButtonStyle = ButtonStyle.SECONDARY
     disabled: bool = False
+    row: int | None = None  # Discord's action row (0-4); None: placed in order, five a row
 
 
 @dataclass(frozen=True, slots=True)

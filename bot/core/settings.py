@@ -7,6 +7,7 @@ console and CLI pass around.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -47,6 +48,8 @@ class Settings(BaseSettings):
     # beside the checkout (like knowledge/), so every command finds the one build wherever it runs.
     embedding_dir: Path = PROJECT_ROOT / "data" / "models"
     reminder_grace_hours: float = Field(default=6.0, ge=0, le=168)
+    # How long /faq keeps the questions it could not answer, and its answers with their votes.
+    unanswered_retention_days: int = Field(default=90, ge=1, le=3650)
 
     @field_validator("discord_token", mode="before")
     @classmethod
@@ -114,6 +117,10 @@ class Settings(BaseSettings):
     def grace_seconds(self) -> float:
         return self.reminder_grace_hours * 3600
 
+    @property
+    def unanswered_retention(self) -> timedelta:
+        return timedelta(days=self.unanswered_retention_days)
+
 
 def load_settings(**overrides: Any) -> Settings:
     """Build Settings, turning pydantic's errors into one readable line per variable."""
@@ -127,13 +134,16 @@ def load_settings(**overrides: Any) -> Settings:
     return settings
 
 
+_BOUNDS = ("greater_than", "greater_than_equal", "less_than", "less_than_equal")
+
+
 def _describe(error: Any) -> str:
     name = str(error["loc"][0]).upper() if error.get("loc") else "CONFIG"
     message = str(error.get("msg", "invalid value"))
     message = message.removeprefix("Value error, ")
     if name == "DISCORD_TOKEN":  # never echo anything derived from the secret
         return "DISCORD_TOKEN: invalid value (see .env.example)"
-    if error.get("type", "").endswith("_parsing") or error.get("type") == "greater_than":
+    if error.get("type", "").endswith("_parsing") or error.get("type") in _BOUNDS:
         message = f"{message} (got {error.get('input')!r})"
     return f"{name}: {message}"
 

@@ -112,7 +112,7 @@ async def test_help_lists_every_command_with_its_options(console: Console) -> No
         ("/plan week:three", 'week must be a whole number; got "three".'),
         ("/profile set level:elite", '"elite" is not a valid level. Choose one of:'),
         ("/reminder pause", "/reminder pause needs: id (e.g. id:value)."),
-        ("/kb", "/kb needs a subcommand: reload."),
+        ("/kb", "/kb needs a subcommand: reload, "),
         ("/about hello", "/about takes no text; type it on its own."),
     ],
 )
@@ -186,3 +186,23 @@ async def test_a_console_that_cannot_start_still_closes_the_store(
         await run_console(app, stdin=io.StringIO("/about\n"), write=print)
     with pytest.raises(ValueError, match="no active connection"):
         await services.db.fetchone("SELECT 1")
+
+
+async def test_a_form_is_filled_in_line_by_line(console: Console) -> None:
+    """/kb add opens the club entry form: one typed line per box (`\\n` for a new line, an empty
+    line keeps the box's text); after the last box it is submitted as Discord would."""
+    opened = await console.handle("/kb add")
+    assert opened is not None and "Form: Add a club answer" in opened
+    assert "Question, as members would ask it" in opened
+    assert await console.handle("What time is the Saturday run?") is not None
+    assert await console.handle("saturday run time\\nwhen do we meet saturday") is not None
+    saved = await console.handle("8:30am from the park gates.")
+    assert saved is not None and "Club answer **#1** added" in saved
+    answer = await console.handle("/faq when do we meet saturday")
+    assert answer is not None and "8:30am from the park gates." in answer
+    assert "From the club's organisers" in answer
+
+    cancelled = await console.handle("/kb edit id:1")
+    assert cancelled is not None and "[What time is the Saturday run?]" in cancelled
+    assert "closed" in (await console.handle("cancel") or "")
+    assert "8:30am" in (await console.handle("/faq when do we meet saturday") or "")

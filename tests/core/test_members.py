@@ -8,6 +8,7 @@ import pytest
 
 from bot.app import App
 from bot.core.clock import FakeClock
+from bot.features.faq.insights_repository import InsightsRepository
 from bot.features.planner.profile import Goal, Hills, Level, Profile
 from bot.features.reminders.repository import NewReminder
 from bot.features.reminders.schedule import Weekday
@@ -27,6 +28,9 @@ async def _seed(app: App, user_id: int) -> None:
     await app.planner.profiles.save(user_id, profile, now=T0, started_on=date(2026, 5, 4))
     new = NewReminder(1, 2, Weekday.TUE, "18:30", "UTC", None, None, None, user_id)
     await app.reminders.reminders.add(new, T0)
+    insights = InsightsRepository(app.services.db)
+    answer_id = await insights.record_answer(1, "hill-sprints", "do hills build muscle", T0)
+    await insights.vote(answer_id, user_id, False, T0)
 
 
 async def _rows_about(app: App, user_id: int) -> dict[str, int]:
@@ -56,7 +60,7 @@ async def test_every_table_that_names_a_member_is_forgotten(app: App) -> None:
 
 
 async def test_each_storing_feature_registers_and_forgetting_is_all_or_nothing(app: App) -> None:
-    assert set(app.services.members.features) == {"planner", "reminders"}
+    assert set(app.services.members.features) == {"planner", "reminders", "faq"}
     await _seed(app, SAM)
 
     async def broken(user_id: int) -> int:

@@ -17,7 +17,9 @@ SECRET = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GxYzAb.super-secret-token-value"
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in list(os.environ):
-        if name.startswith(("DISCORD_", "DATABASE_", "DEV_GUILD", "DEFAULT_TIMEZONE", "LOG_LEVEL")):
+        if name.startswith(
+            ("DISCORD_", "DATABASE_", "DEV_GUILD", "DEFAULT_TIMEZONE", "LOG_LEVEL", "UNANSWERED_")
+        ):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
 
@@ -29,6 +31,7 @@ def test_defaults_and_database_folder_created(tmp_path: Path) -> None:
     assert settings.default_timezone == "UTC"
     assert settings.dev_guild_id is None
     assert settings.discord_api_base is None
+    assert settings.unanswered_retention_days == 90
 
 
 def test_reads_dotenv(tmp_path: Path) -> None:
@@ -46,6 +49,9 @@ def test_reads_dotenv(tmp_path: Path) -> None:
         ("LOG_LEVEL", "chatty", "LOG_LEVEL: 'chatty' is not one of"),
         ("DISCORD_API_BASE", "127.0.0.1:8080", "DISCORD_API_BASE: '127.0.0.1:8080' must be"),
         ("DISCORD_GATEWAY_URL", "http://x/", "DISCORD_GATEWAY_URL:"),
+        ("UNANSWERED_RETENTION_DAYS", "0", "UNANSWERED_RETENTION_DAYS: Input should be greater"),
+        ("UNANSWERED_RETENTION_DAYS", "forever", "UNANSWERED_RETENTION_DAYS: Input should be a"),
+        ("UNANSWERED_RETENTION_DAYS", "3651", "UNANSWERED_RETENTION_DAYS: Input should be less"),
     ],
 )
 def test_bad_values_name_the_variable(

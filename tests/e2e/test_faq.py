@@ -18,8 +18,11 @@ async def test_faq_answer_payload(club: Club) -> None:
     assert embed["title"] == "Will running make my quads bigger?"
     sources = next(f["value"] for f in embed["fields"] if f["name"] == "Sources")
     assert "magazine article" in sources and "2017 study" in sources
-    buttons = [c for row in data["components"] for c in row["components"]]
-    assert buttons and all(b["custom_id"].startswith("rc:faq:") for b in buttons)
+    rows = [[c["custom_id"] for c in row["components"]] for row in data["components"]]
+    # The related entries on the first row, "Helpful" / "Not helpful" on a row of their own.
+    assert rows[0] and all(i.startswith("rc:faq:") for i in rows[0])
+    assert len(rows) == 2 and [i.split(":")[2] for i in rows[1]] == ["up", "down"]
+    buttons = [c for c in data["components"][0]["components"]]
 
     # A related-entry button answers that entry, just for the presser.
     message = await handle.original()

@@ -38,7 +38,7 @@ from bot.core import limits
 from bot.core.bot import CoachBot
 from bot.core.caller import Caller, ChannelRef, RoleRef
 from bot.core.clock import FakeClock
-from bot.core.replies import Reply
+from bot.core.replies import Modal, Reply
 from bot.core.router import CUSTOM_ID_PREFIX
 from bot.core.services import Services
 from bot.core.settings import load_settings
@@ -49,6 +49,7 @@ from bot.features.reminders import RemindersCog
 
 EXAMPLES_PER_COMMAND = 25
 BUTTON_EXAMPLES = 150
+FORM_EXAMPLES = 100
 COMPLETE_EXAMPLES = 25
 
 GUILD_ID = 4242  # also the id of the guild's default role, as on Discord
@@ -148,6 +149,9 @@ class Subject:
     internal: Reply
     needs_admin: Reply
     tables: frozenset[str]
+    # The forms (modals) the admin commands open, found by running each command whose options
+    # are all integers with 1 (e.g. /kb add, /kb edit id:1).
+    forms: tuple[Modal, ...] = ()
 
     def run(self, coro: Any) -> Any:
         return self.runner.run(coro)
@@ -194,6 +198,7 @@ def subject(tmp_path: Path) -> Iterator[Subject]:
                         suggestions[key] = values or [""]
             runner.run(_seed(app, bot, admin))
             tables = runner.run(_tables(svc))
+            forms = runner.run(_forms(bot, commands, admin))
             yield Subject(
                 runner=runner,
                 app=app,
@@ -205,6 +210,7 @@ def subject(tmp_path: Path) -> Iterator[Subject]:
                 internal=bot.router.error("errors/internal.j2"),
                 needs_admin=bot.router.error("errors/needs_manage_server.j2"),
                 tables=tables,
+                forms=forms,
             )
         finally:
             runner.run(bot.close())  # closes the services (and the database) too
@@ -241,6 +247,25 @@ async def _seed(app: App, bot: CoachBot, admin: Caller) -> None:
         someone = Caller(user_id, "@everyone", GUILD_ID, CHANNEL_IDS[0])
         await bot.router.run("profile set", someone, **profile)
         assert await app.planner.profiles.get(user_id) is not None, "seeding a profile failed"
+    # A club entry in hostile words, which /faq, /kb list and /kb edit's form show again.
+    form = (await bot.router.run("kb add", admin)).modal
+    assert form is not None, "/kb add opened no form"
+    hostile = {"question": SEED_MESSAGES[0][:120], "aliases": "\n".join(HOSTILE[:20])}
+    await bot.router.submit(form.custom_id, admin, {**hostile, "answer": SEED_MESSAGES[1][:1500]})
+    assert await app.faq.club.repository.count(GUILD_ID) == 1, "seeding a club entry failed"
+
+
+async def _forms(
+    bot: CoachBot, commands: list[ac.Command[Any, ..., Any]], admin: Caller
+) -> tuple[Modal, ...]:
+    found: dict[str, Modal] = {}
+    for command in commands:
+        if all(p.type is AppCommandOptionType.integer for p in command.parameters):
+            options = {p.name: 1 for p in command.parameters}
+            reply = await bot.router.run(command.qualified_name, admin, **options)
+            if reply.modal is not None:
+                found[reply.modal.custom_id] = reply.modal
+    return tuple(found.values())
 
 
 async def _tables(svc: Services) -> frozenset[str]:
@@ -255,6 +280,15 @@ async def _snapshot(svc: Services) -> dict[str, list[tuple[Any, ...]]]:
         rows = await svc.db.fetchall(f'SELECT * FROM "{name}"')  # names from sqlite_master
         dump[name] = sorted((tuple(r) for r in rows), key=repr)
     return dump
+
+
+def _without_votes_of(
+    dump: dict[str, list[tuple[Any, ...]]], user_id: int
+) -> dict[str, list[tuple[Any, ...]]]:
+    """The snapshot less the member's own votes (votes: answer_id, user_id, helpful, voted_at)."""
+    if "votes" not in dump:
+        return dump
+    return {**dump, "votes": [row for row in dump["votes"] if row[1] != user_id]}
 
 
 async def _database_still_works(subject: Subject, probe: str) -> None:
@@ -364,7 +398,19 @@ def visible_texts(reply: Reply) -> list[str]:
     return texts
 
 
+# Discord's limits on a form (modal); its text boxes' values are plain text, never rendered.
+MODAL_TITLE, MODAL_INPUTS, INPUT_LABEL, INPUT_VALUE = 45, 5, 45, 4000
+
+
 def check_limits(reply: Reply) -> None:
+    if reply.modal is not None:  # a form opens instead of a message
+        form = reply.modal
+        assert 0 < len(form.title) <= MODAL_TITLE and 0 < len(form.custom_id) <= limits.CUSTOM_ID
+        assert 0 < len(form.inputs) <= MODAL_INPUTS
+        for box in form.inputs:
+            assert 0 < len(box.label) <= INPUT_LABEL
+            assert len(box.value) <= (box.max_length or INPUT_VALUE) <= INPUT_VALUE
+        return
     assert reply.content or reply.embed is not None, "Discord rejects an empty message"
     assert len(reply.content) <= limits.CONTENT
     if reply.embed is not None:
@@ -487,10 +533,14 @@ async def _exercise(
     for button in as_member.buttons:
         if button.disabled:
             continue
-        # Someone else pressing a member's buttons (e.g. "delete my profile") changes nothing.
+        # Someone else pressing a member's buttons (e.g. "delete my profile") changes nothing,
+        # but for a vote on a public answer, which is anyone's to cast: then only their own vote.
         before = await _snapshot(subject.svc)
         check_reply(subject, await router.press(button.custom_id, other))
-        assert await _snapshot(subject.svc) == before, f"{button.custom_id} by another member"
+        after = await _snapshot(subject.svc)
+        if button.custom_id.startswith("rc:vote:"):
+            before, after = _without_votes_of(before, OTHER_ID), _without_votes_of(after, OTHER_ID)
+        assert after == before, f"{button.custom_id} by another member"
         check_reply(subject, await router.press(button.custom_id, member))
 
     as_admin = await router.run(name, admin, **options)
@@ -598,3 +648,61 @@ def test_every_autocomplete_survives_hostile_text(
             assert len(choice.value) <= CHOICE_TEXT_MAX, choice
 
     complete()
+
+
+def test_every_form_survives_hostile_text(
+    subject: Subject, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every form an admin command opens, submitted with hostile text in its boxes (or boxes
+    missing, or ones it never had) and under forged custom_ids: a member is refused and changes
+    nothing; an admin's reply shows the text escaped; the database still works."""
+    caplog.set_level(logging.ERROR)
+    forms = subject.forms
+    assert forms, "no admin command opened a form"
+    boxes = sorted({box.custom_id for form in forms for box in form.inputs})
+    prefixes = sorted(subject.bot.router.modals)
+    forged = st.builds(
+        lambda prefix, args: custom_id(prefix, *args)[: limits.CUSTOM_ID],
+        st.sampled_from([*prefixes, "no-such-form"]),
+        st.lists(
+            st.one_of(st.sampled_from(["add", "edit", *TRICKY_NUMBERS]), st.text()), max_size=3
+        ),
+    )
+    values = st.dictionaries(
+        st.one_of(st.sampled_from(boxes), st.text(max_size=10)),
+        hostile_text(limits.CONTENT * 2),
+        max_size=len(boxes) + 1,
+    )
+
+    @settings(max_examples=FORM_EXAMPLES, deadline=None, database=None)
+    @given(
+        form=st.sampled_from(forms),
+        other_id=forged,
+        values=values,
+        member=callers(admin=False),
+        admin=callers(admin=True),
+    )
+    def submit(
+        form: Modal, other_id: str, values: dict[str, str], member: Caller, admin: Caller
+    ) -> None:
+        caplog.clear()
+        note(f"form {form.custom_id!r} / {other_id!r}: {values!r}")
+
+        async def go() -> None:
+            router = subject.bot.router
+            before = await _snapshot(subject.svc)
+            refused = await router.submit(form.custom_id, member, values)
+            check_reply(subject, refused)
+            assert refused == subject.needs_admin, "a member's form was accepted"
+            assert await _snapshot(subject.svc) == before, "a member's form wrote data"
+            check_reply(subject, await router.submit(form.custom_id, admin, values))
+            for caller in (member, admin):
+                check_reply(subject, await router.submit(other_id, caller, values))
+            await _database_still_works(subject, form.custom_id)
+
+        try:
+            subject.run(go())
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\nlog:\n{caplog.text}") from exc
+
+    submit()

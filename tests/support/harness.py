@@ -16,10 +16,49 @@ from bot.core.bot import CoachBot
 from bot.core.clock import Clock
 from bot.core.services import Services
 from bot.core.settings import Settings, load_settings
+from tests.support.fakediscord.interactions import FakeDiscordError, InteractionHandle
 from tests.support.fakediscord.model import Channel, Guild, User
 from tests.support.fakediscord.server import FakeDiscord
 
 READY_TIMEOUT = 15.0
+MODAL = 9  # the interaction callback that opens a form
+TEXT_INPUT_MAX = 4000  # Discord's longest text box
+
+
+async def submit_form(
+    fake: FakeDiscord, opened: InteractionHandle, values: dict[str, str]
+) -> InteractionHandle:
+    """Fill in and submit the form (modal) the bot opened in answer to `opened`, as the member
+    who opened it, as Discord's client would: a box keeps its pre-filled text unless `values`
+    (by the box's custom_id) replaces it, and the client refuses a required box left empty or
+    text over a box's max_length. Returns the submission once the bot has answered it."""
+    body = await opened.response(timeout=10)
+    if body["type"] != MODAL:
+        raise FakeDiscordError(f"the bot answered with callback type {body['type']}, not a form")
+    form = body["data"]
+    boxes = [c for row in form["components"] for c in row["components"]]
+    unknown = set(values) - {box["custom_id"] for box in boxes}
+    if unknown:
+        raise FakeDiscordError(f"the form {form['custom_id']!r} has no box {sorted(unknown)}")
+    fields: dict[str, str] = {}
+    for box in boxes:
+        text = values.get(box["custom_id"], box.get("value") or "")
+        if box.get("required", True) and not text:
+            raise FakeDiscordError(f"box {box['custom_id']!r} is required: Discord won't submit")
+        if len(text) > box.get("max_length", TEXT_INPUT_MAX):
+            raise FakeDiscordError(f"box {box['custom_id']!r}: over its max_length")
+        fields[box["custom_id"]] = text
+    payload = opened.payload
+    user = (payload.get("member") or {}).get("user") or payload["user"]
+    submitted = await fake.submit_modal(
+        int(payload["guild_id"]) if "guild_id" in payload else None,
+        int(payload["channel_id"]),
+        int(user["id"]),
+        form["custom_id"],
+        fields,
+    )
+    await submitted.response(timeout=10)
+    return submitted
 
 
 def swap_handler(bot: CoachBot, name: str, handler: Any) -> None:
@@ -124,6 +163,10 @@ class Club:
         )
         await handle.response(timeout=10)
         return handle
+
+    async def submit_form(self, opened: Any, values: dict[str, str]) -> Any:
+        """Submit the form the bot opened in answer to `opened` (see `submit_form`)."""
+        return await submit_form(self.fake, opened, values)
 
 
 @contextlib.asynccontextmanager

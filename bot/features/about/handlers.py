@@ -24,4 +24,5 @@ async def about(ctx: AboutContext, caller: Caller) -> Reply:
         commands=ctx.services.catalog,
         articles=list(ctx.knowledge.kb.articles.values()),
         entry_count=len(ctx.knowledge.kb),
+        unanswered_days=ctx.settings.unanswered_retention_days,
     )

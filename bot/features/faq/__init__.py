@@ -8,9 +8,16 @@
   `model_build.py` makes from an installed package.
 - `handlers.py`: /faq, /topics, /kb reload and their buttons, transport-free; `cog.py` declares
   them for Discord; `cli.py`: `coach ask`.
+- Club entries, each server's own questions and answers: `club.py` (pure: the entry, its limits
+  and validation, the club file, `ClubIndex` and how it is matched beside the articles),
+  `club_repository.py` (the table), `club_store.py` (each server's live index),
+  `club_handlers.py` (/kb add|edit|remove|list and the entry form), `kb_cli.py` (`coach kb`).
 Templates: `templates/faq/`. Other features use the knowledge through the names below.
 """
 
+from bot.features.faq.club_handlers import entry_form
+from bot.features.faq.club_repository import ClubRepository
+from bot.features.faq.club_store import ClubStore
 from bot.features.faq.cog import FaqCog
 from bot.features.faq.cooldown import RepeatCooldown
 from bot.features.faq.embedding import Encoder, open_encoder
@@ -21,6 +28,8 @@ from bot.features.faq.model_build import ModelBuildError
 from bot.features.faq.store import KnowledgeStore
 
 __all__ = [
+    "ClubRepository",
+    "ClubStore",
     "Encoder",
     "Entry",
     "FaqCog",
@@ -31,6 +40,7 @@ __all__ = [
     "ModelBuildError",
     "RepeatCooldown",
     "entry_button",
+    "entry_form",
     "open_encoder",
     "validate_knowledge",
 ]

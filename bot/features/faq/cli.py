@@ -1,4 +1,6 @@
-"""`coach ask`: answer a question (or a file of them) from the command line, as /faq would."""
+"""`coach ask`: answer a question (or a file of them) from the command line, as /faq would
+(`--guild ID`: in that server, its club entries included); `coach model`; and the `coach kb`
+commands (kb_cli.py)."""
 
 from __future__ import annotations
 
@@ -9,11 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.commandline import CliError
+from bot.core.db import Database
 from bot.core.render import Renderer
 from bot.core.settings import Settings
 from bot.core.terminal import reply_text
-from bot.features.faq.embedding import open_encoder
-from bot.features.faq.handlers import reply_for
+from bot.features.faq import club, kb_cli
+from bot.features.faq.club import ClubEntry, ClubIndex
+from bot.features.faq.club_repository import ClubRepository
+from bot.features.faq.embedding import Encoder, open_encoder
+from bot.features.faq.handlers import verdict_reply
+from bot.features.faq.insights_cli import register_gaps
 from bot.features.faq.knowledge import KnowledgeBase
 from bot.features.faq.matching import Matcher
 from bot.features.faq.store import KnowledgeStore
@@ -29,9 +36,21 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="FILE",
         help="read one question per line from FILE ('-' for stdin)",
     )
+    kb_cli.add_guild_option(
+        ask,
+        "answer as in this server: its club entries too (from the configured database)",
+        required=False,
+    )
     ask.set_defaults(handler=cmd_ask)
     model = sub.add_parser("model", help="build the FAQ's embedding model (once; make does it)")
     model.set_defaults(handler=cmd_model)
+    register_gaps(kb_cli.register(sub), club_titles=club_titles)
+
+
+async def club_titles(db: Database, guild_id: int) -> dict[str, str]:
+    """`coach kb gaps`: the server's club entries' titles by ref."""
+    entries = await ClubRepository(db).list_guild(guild_id)
+    return {f"{club.CHOICE_PREFIX}{e.id}": e.question for e in entries}
 
 
 def cmd_model(args: argparse.Namespace, settings: Settings) -> int:
@@ -50,17 +69,29 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     store = KnowledgeStore.load(settings.knowledge_dir, settings.resolved_sources_dir, encoder)
     kb, matcher = store.kb, store.matcher
     questions = [args.question] if args.batch is None else _read_batch(args.batch)
+    index = None if args.guild is None else _club_index(settings, args.guild, encoder, matcher)
     out = sys.stdout
     for question in questions:
         if args.json:
-            out.write(
-                json.dumps(answer_json(renderer, kb, matcher, question), ensure_ascii=False) + "\n"
-            )
+            found = answer_json(renderer, kb, matcher, question, index)
+            out.write(json.dumps(found, ensure_ascii=False) + "\n")
         else:
-            out.write(answer_text(renderer, kb, matcher, question) + "\n")
+            out.write(answer_text(renderer, kb, matcher, question, index) + "\n")
             if len(questions) > 1:
                 out.write("\n")
     return 0
+
+
+def _club_index(settings: Settings, guild_id: int, encoder: Encoder, matcher: Matcher) -> ClubIndex:
+    """The server's club entries as the bot would match them."""
+    if not settings.database_path.is_file():
+        raise CliError(f"--guild: no database at {settings.database_path} (check DATABASE_PATH)")
+
+    async def read(repository: ClubRepository) -> list[ClubEntry]:
+        return await repository.list_guild(guild_id)
+
+    entries = kb_cli.with_repository(settings, read)
+    return ClubIndex.build(entries, encoder, matcher.stop_words)
 
 
 def _read_batch(path: Path) -> list[str]:
@@ -71,22 +102,52 @@ def _read_batch(path: Path) -> list[str]:
     return text.splitlines()
 
 
-def answer_text(renderer: Renderer, kb: KnowledgeBase, matcher: Matcher, question: str) -> str:
-    return reply_text(renderer, reply_for(renderer, kb, question, matcher.match(question)))
+def answer_text(
+    renderer: Renderer,
+    kb: KnowledgeBase,
+    matcher: Matcher,
+    question: str,
+    club_index: ClubIndex | None = None,
+) -> str:
+    verdict = club.answer(matcher, club_index, question)
+    return reply_text(renderer, verdict_reply(renderer, kb, question, verdict))
 
 
 def answer_json(
-    renderer: Renderer, kb: KnowledgeBase, matcher: Matcher, question: str
+    renderer: Renderer,
+    kb: KnowledgeBase,
+    matcher: Matcher,
+    question: str,
+    club_index: ClubIndex | None = None,
 ) -> dict[str, Any]:
-    match = matcher.match(question)
-    reply = reply_for(renderer, kb, question, match)
+    """/faq's answer as data. A club entry's answer (`"club": true`, only with --guild) has
+    `entry_id` "club:<id>" (what /faq's suggestions send for it), its question as `title`, no
+    sources, suggestions, close call or second part, and its matching score."""
+    verdict = club.answer(matcher, club_index, question)
+    text = reply_text(renderer, verdict_reply(renderer, kb, question, verdict))
+    if verdict.club is not None:
+        found = verdict.club.entry
+        return {
+            "question": question,
+            "answered": True,
+            "entry_id": f"{club.CHOICE_PREFIX}{found.id}",
+            "title": found.question,
+            "text": text,
+            "sources": [],
+            "score": verdict.club.score,
+            "suggestions": [],
+            "close": None,
+            "also": None,
+            "club": True,
+        }
+    match = verdict.match
     entry = match.entry
     return {
         "question": question,
         "answered": entry is not None,
         "entry_id": entry.id if entry else None,
         "title": entry.title if entry else None,
-        "text": reply_text(renderer, reply),
+        "text": text,
         "sources": [
             {
                 "article": s.article,
@@ -107,4 +168,6 @@ def answer_json(
         "close": match.close.id if match.close else None,
         # The other part of a two-part post, answered below the first, or null.
         "also": match.also.id if match.also else None,
+        # True when one of the server's club entries answered (--guild), not the articles.
+        "club": False,
     }

@@ -1,4 +1,8 @@
-"""/faq, /topics and /kb reload: curated answers with their sources, or an honest "no answer"."""
+"""/faq, /topics and /kb reload: curated answers with their sources, or an honest "no answer".
+
+In a server, /faq and its suggestions also cover that server's club entries (club.py; managed
+with /kb add|edit|remove|list in club_handlers.py); in a DM, the articles only.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,11 @@ from bot.core.limits import BUTTON_LABEL, truncate
 from bot.core.render import Renderer
 from bot.core.replies import Button, ButtonStyle, Choice, Reply
 from bot.core.router import ButtonRoute
-from bot.core.services import FeatureContext
+from bot.features.faq import club
+from bot.features.faq.club import ClubEntry, Verdict
+from bot.features.faq.club_store import ClubStore
 from bot.features.faq.cooldown import RepeatCooldown
+from bot.features.faq.insights_handlers import InsightsContext, answer_votes, note_unanswered
 from bot.features.faq.knowledge import Entry, KnowledgeBase
 from bot.features.faq.matching import Match
 from bot.features.faq.store import KnowledgeStore
@@ -18,12 +25,14 @@ from bot.features.faq.store import KnowledgeStore
 RELATED_BUTTONS = 3  # plus one "Did you mean" on a close call: four, one row of Discord's five
 DID_YOU_MEAN = "Did you mean: {title}?"
 TOPICS_PER_PAGE = 4
+CLUB_CHOICES = 10  # at most this many of the 25 suggestions are club entries
 
 
 @dataclass(frozen=True)
-class FaqContext(FeatureContext):
+class FaqContext(InsightsContext):
     knowledge: KnowledgeStore
     cooldown: RepeatCooldown
+    club: ClubStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +70,7 @@ def answer_reply(
     repeated: bool = False,
     close: Entry | None = None,
     also: Entry | None = None,
+    votes: tuple[Button, ...] = (),
 ) -> Reply:
     """`entry`'s answer; `close` (a close call's runner-up) adds a line and a first button;
     `also` (the other part of a two-part post) is answered below it, with its sources."""
@@ -72,7 +82,7 @@ def answer_reply(
     return renderer.reply(
         "faq/answer.j2",
         ephemeral=ephemeral,
-        buttons=buttons,
+        buttons=[*buttons, *votes],
         entry=entry,
         topic=kb.topic(entry.topic),
         sources=sources_of(kb, entry),
@@ -95,6 +105,20 @@ def no_answer_reply(renderer: Renderer, kb: KnowledgeBase, question: str, match:
     )
 
 
+def club_reply(
+    renderer: Renderer,
+    entry: ClubEntry,
+    *,
+    ephemeral: bool,
+    repeated: bool = False,
+    votes: tuple[Button, ...] = (),
+) -> Reply:
+    """A club entry's answer: the organisers' words, shown as theirs (no sources)."""
+    return renderer.reply(
+        "faq/club_answer.j2", ephemeral=ephemeral, buttons=votes, entry=entry, repeated=repeated
+    )
+
+
 def reply_for(renderer: Renderer, kb: KnowledgeBase, question: str, match: Match) -> Reply:
     """The reply a question gets, without channel context (CLI and console share this)."""
     if match.entry is None:
@@ -104,12 +128,30 @@ def reply_for(renderer: Renderer, kb: KnowledgeBase, question: str, match: Match
     )
 
 
+def verdict_reply(renderer: Renderer, kb: KnowledgeBase, question: str, verdict: Verdict) -> Reply:
+    """reply_for, when the question was asked in a server with club entries (`coach ask`)."""
+    if verdict.club is not None:
+        return club_reply(renderer, verdict.club.entry, ephemeral=False)
+    return reply_for(renderer, kb, question, verdict.match)
+
+
 async def faq(ctx: FaqContext, caller: Caller, question: str) -> Reply:
     kb, matcher = ctx.knowledge.kb, ctx.knowledge.matcher
     if not question.strip():
         raise UserError("faq/empty_question.j2")
-    match = matcher.match(question)
+    verdict = club.answer(matcher, await ctx.club.index(caller.guild_id), question)
+    if verdict.club is not None:
+        entry = verdict.club.entry
+        key = f"{club.CHOICE_PREFIX}{entry.id}"  # never an article entry's id (a slug)
+        repeated = ctx.cooldown.recently_posted(caller.channel_id, key)
+        votes: tuple[Button, ...] = ()
+        if not repeated:
+            ctx.cooldown.record(caller.channel_id, key)
+            votes = await answer_votes(ctx, caller, key, question)
+        return club_reply(ctx.renderer, entry, ephemeral=repeated, repeated=repeated, votes=votes)
+    match = verdict.match
     if match.entry is None:
+        await note_unanswered(ctx, caller, question, [e.id for e in match.suggestions])
         return no_answer_reply(ctx.renderer, kb, question, match)
     entry = match.entry
     if ctx.cooldown.recently_posted(caller.channel_id, entry.id):
@@ -123,13 +165,20 @@ async def faq(ctx: FaqContext, caller: Caller, question: str) -> Reply:
             also=match.also,
         )
     ctx.cooldown.record(caller.channel_id, entry.id)
+    votes = await answer_votes(ctx, caller, entry.id, question)
     return answer_reply(
-        ctx.renderer, kb, entry, ephemeral=False, close=match.close, also=match.also
+        ctx.renderer, kb, entry, ephemeral=False, close=match.close, also=match.also, votes=votes
     )
 
 
 async def complete_question(ctx: FaqContext, caller: Caller, text: str) -> list[Choice]:
-    return [Choice(c.name, c.value) for c in ctx.knowledge.matcher.autocomplete(text, 25)]
+    """The server's club entries that resemble the text first (their value names the entry,
+    `club:<id>`, which /faq resolves in that server only), then the articles' questions."""
+    index = await ctx.club.index(caller.guild_id)
+    found = index.autocomplete(text, CLUB_CHOICES) if index is not None else []
+    choices = [Choice(c.name, c.value) for c in found]
+    articles = ctx.knowledge.matcher.autocomplete(text, 25 - len(choices))
+    return choices + [Choice(c.name, c.value) for c in articles]
 
 
 async def press_entry(ctx: FaqContext, caller: Caller, entry_id: str) -> Reply:

@@ -87,6 +87,16 @@ class Match:
         return self.entry is not None
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class Embedded:
+    """The question's sentence vector, from the match's own run of the model, and its best
+    cosine to any entry's title or alias: what club entries (club.py) are matched with, so a
+    question is embedded once."""
+
+    vector: np.ndarray
+    label_cosine: float
+
+
 @dataclass(frozen=True)
 class AutocompleteChoice:
     """One Discord autocomplete option: a title or alias shown, the entry id as the value."""
@@ -157,6 +167,7 @@ class Matcher:
         # "who is <an expert the entries quote>" asks about that expert, not trivia.
         people = frozenset(w for name in kb.people() for w in text.words(name))
         self._analyzer = analyzer = Analyzer(vocabulary, people)
+        self.stop_words = vocabulary.stop_words
         fields = {e.id: _entry_fields(e, kb) for e in kb}
         for labels, support in fields.values():
             for chunk in (*labels, *support):
@@ -340,13 +351,21 @@ class Matcher:
         return best[1] / 100 if best else 0.0
 
     def match(self, question: str) -> Match:
+        return self.match_embedded(question)[0]
+
+    def match_embedded(self, question: str) -> tuple[Match, Embedded | None]:
+        """The verdict and, when the model ran on the question (not for an exact title or alias,
+        an injection attempt, a question without words, or a lexical-only matcher), its vector."""
         exact = self._resolve_exact(question)
         if exact is not None:
-            return Match(exact, 1.0, self._related(exact))
+            return Match(exact, 1.0, self._related(exact)), None
         if self._injection.search(question.lower()) or self._injection.search(text.fold(question)):
-            return Match(None, 0.0, ())
+            return Match(None, 0.0, ()), None
         if self._semantic is not None and text.fold(question):
             return self._learned(question)
+        return self._lexical(question), None
+
+    def _lexical(self, question: str) -> Match:
         query = self._weigh_question(question)
         ranked = self._rank(query, text.fold(question))
         if not ranked:
@@ -362,7 +381,7 @@ class Matcher:
         close = others[0] if others and features.margin <= CLOSE_CALL_MARGIN else None
         return Match(self._entries[top.index].entry, score, others, close)
 
-    def _learned(self, question: str) -> Match:
+    def _learned(self, question: str) -> tuple[Match, Embedded]:
         """The learned ranker's verdict (see ranker.py); score is its answer probability. The
         model runs on the embedder's own thread (onnxruntime releases the GIL) while this one
         ranks lexically: a long post costs the longer of the two, not their sum."""
@@ -375,11 +394,12 @@ class Matcher:
         query = self._weigh_question(question)
         lexical = self.lexical_evidence(query, self._rank(query, text.fold(question)))
         vector, pieces = embedding.result()
+        embedded = Embedded(vector, self._semantic.label_cosine(vector))
         order, scores, features = self._semantic.rank(vector, lexical)
         probability = round(model.probability(features), 4)
         best = [self._entries[int(i)].entry for i in order[: SUGGESTIONS + 1]]
         if probability < model.threshold:
-            return Match(None, probability, tuple(best[:SUGGESTIONS]))
+            return Match(None, probability, tuple(best[:SUGGESTIONS])), embedded
         gap = float(scores[order[0]] - scores[order[1]]) if len(best) > 1 else math.inf
         also = None
         if spans:
@@ -392,7 +412,7 @@ class Matcher:
             parts = [(question[a:b], v) for (a, b), v in zip(spans, pieces, strict=True)]
             also = self._second_part(parts, best[0], plausible) if plausible else None
         close = best[1] if gap <= model.close_gap and best[1] != also else None
-        return Match(best[0], probability, tuple(best[1:]), close, also)
+        return Match(best[0], probability, tuple(best[1:]), close, also), embedded
 
     def _second_part(
         self, parts: list[tuple[str, np.ndarray]], answered: Entry, runners_up: list[Entry]

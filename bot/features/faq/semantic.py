@@ -72,6 +72,10 @@ class SemanticIndex:
         """The question's vector and its pieces' (one run of the model), on its way."""
         return self._embedder.submit_parts(question, spans)
 
+    def label_cosine(self, vector: np.ndarray) -> float:
+        """The question's best cosine to any entry's title or alias (-1 with no entries)."""
+        return float((self._labels @ vector).max()) if len(self._labels) else -1.0
+
     def pair_features(self, vector: np.ndarray, lexical: Lexical) -> np.ndarray:
         """One row of PairFeatures per entry."""
         bank = self._bank @ vector

@@ -234,7 +234,8 @@ def _card(
 
 
 async def profile_delete(ctx: PlannerContext, caller: Caller) -> Reply:
-    if await ctx.profiles.get(caller.user_id) is None:
+    # Anything any feature stores (a profile, votes on answers, a link to reminders created).
+    if not await ctx.services.members.holds(caller.user_id):
         return ctx.renderer.reply("planner/profile/deleted.j2", ephemeral=True, outcome="nothing")
     # The member's id rides in the custom_id so only they can confirm (see press_delete).
     buttons = (

@@ -101,6 +101,9 @@ class ProfileRepository:
         assert stored is not None  # just written on this connection
         return stored
 
+    async def holds_member(self, user_id: int) -> bool:
+        return await self.get(user_id) is not None
+
     async def forget_member(self, user_id: int) -> int:
         """Remove the member's profile (registered with the core's MemberData: /profile
         delete runs it with every other feature's, in one transaction)."""

@@ -45,6 +45,10 @@ class RemindersContext(FeatureContext):
     async def guild_timezone(self, guild_id: int) -> str | None:
         return (await self.guild_settings.get(guild_id)).timezone
 
+    async def holds_member(self, user_id: int) -> bool:
+        """Whether the member created a reminder still linked to them."""
+        return await self.reminders.created_by(user_id)
+
     async def forget_member(self, user_id: int) -> int:
         """Club data a member created (a reminder) stays the club's, but loses the link to who
         created it."""

@@ -247,6 +247,12 @@ class ReminderRepository:
     async def remove(self, reminder_id: int) -> bool:
         return await self._db.execute("DELETE FROM reminders WHERE id = ?", (reminder_id,)) > 0
 
+    async def created_by(self, user_id: int) -> bool:
+        row = await self._db.fetchone(
+            "SELECT 1 FROM reminders WHERE created_by = ? LIMIT 1", (user_id,)
+        )
+        return row is not None
+
     async def unlink_creator(self, user_id: int) -> int:
         """Forget who created reminders (the member asked to be forgotten); they stay the club's."""
         return await self._db.execute(

@@ -31,3 +31,14 @@ async def test_about_lists_every_command_untruncated(app: App) -> None:
         assert f"`/{info.name}`" in listed, f"/{info.name} missing from /about"
     for fld in reply.embed.fields:
         assert len(fld.value) <= FIELD_VALUE and not fld.value.endswith(ELLIPSIS), fld.name
+
+
+async def test_about_says_unanswered_questions_are_kept_for_organisers(make_app) -> None:
+    app = await make_app(SystemClock(), unanswered_retention_days=45)
+    reply = await about(app.about, Caller(user_id=1, display_name="m", guild_id=2, channel_id=3))
+    assert reply.embed is not None
+    assert (
+        "Questions I can't answer are kept for the club's organisers for 45 days, without who "
+        "asked" in reply.embed.description
+    )
+    assert "`/profile delete`" in reply.embed.description

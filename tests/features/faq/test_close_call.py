@@ -73,10 +73,12 @@ async def test_close_call_answers_one_and_offers_the_other(app: App, router: Rou
     assert first.style is ButtonStyle.PRIMARY
     assert first.label == f"Did you mean: {match.close.title.rstrip('?')}?"
     assert first.custom_id == faq.ENTRY.custom_id(match.close.id)
-    # The related entries' buttons follow, none of them the runner-up again.
-    ids = [b.custom_id for b in reply.buttons]
+    # The related entries' buttons follow, none of them the runner-up again; then the votes.
+    own = [b for b in reply.buttons if not b.custom_id.startswith("rc:vote:")]
+    ids = [b.custom_id for b in own]
     assert len(ids) == len(set(ids)) and len(ids) <= faq.RELATED_BUTTONS + 1
     assert all(b.style is ButtonStyle.SECONDARY for b in reply.buttons[1:])
+    assert len(reply.buttons) == len(own) + 2
 
     pressed = await router.press(first.custom_id, MEMBER)
     assert pressed.ephemeral and pressed.embed is not None

@@ -43,7 +43,10 @@ async def test_answer_is_public_embed_with_sources_and_related(svc: FaqContext) 
     assert "Percell Dugger" in fields["Sources"] and "magazine article" in fields["Sources"]
     assert "Can hill sprints replace sled pushes?" in fields["Related"]
     assert "/plan" in reply.embed.description  # the entry suggests action
-    assert all(b.custom_id.startswith("rc:faq:") for b in reply.buttons)
+    *related, helpful, not_helpful = reply.buttons
+    assert related and all(b.custom_id.startswith("rc:faq:") for b in related)
+    assert (helpful.label, not_helpful.label) == ("Helpful", "Not helpful")
+    assert helpful.row == not_helpful.row == 1 and all(b.row is None for b in related)
 
 
 async def test_no_answer_is_ephemeral_with_suggestions_and_escaped(svc: FaqContext) -> None:

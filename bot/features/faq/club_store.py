@@ -1,0 +1,90 @@
+"""Each server's live club entries: a ClubIndex per server, rebuilt as soon as they change.
+
+The database holds a revision counter per server that every change moves (see migration 0005),
+so asking for a server's index costs one small query, and a change made anywhere (a command in
+Discord, `coach kb import` from the shell while the bot runs) is live at the next question,
+without a restart or `/kb reload`. A rebuild embeds only phrasings it has not seen (reusing the
+old index's vectors) and runs off the event loop. Writes made here rebuild before they return, so
+the organiser who saved pays for it, not the next member to ask.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+from bot.core.clock import Clock
+from bot.features.faq.club import ClubEntry, ClubIndex, EntryText
+from bot.features.faq.club_repository import ClubRepository, Imported
+from bot.features.faq.store import KnowledgeStore
+
+log = logging.getLogger(__name__)
+
+
+class ClubStore:
+    def __init__(self, repository: ClubRepository, knowledge: KnowledgeStore, clock: Clock) -> None:
+        self.repository = repository
+        self._knowledge = knowledge
+        self._clock = clock
+        self._indexes: dict[int, tuple[int, ClubIndex]] = {}  # guild -> (revision, index)
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    async def index(self, guild_id: int | None) -> ClubIndex | None:
+        """The server's entries ready to match (None in a DM)."""
+        if guild_id is None:
+            return None
+        revision = await self.repository.revision(guild_id)
+        cached = self._indexes.get(guild_id)
+        if cached is not None and cached[0] == revision:
+            return cached[1]
+        async with self._locks.setdefault(guild_id, asyncio.Lock()):
+            # Read the counter before the entries: a change in between only costs a rebuild.
+            revision = await self.repository.revision(guild_id)
+            cached = self._indexes.get(guild_id)
+            if cached is not None and cached[0] == revision:
+                return cached[1]
+            entries = await self.repository.list_guild(guild_id)
+            index = await self._build(entries, cached[1] if cached else None)
+            self._indexes[guild_id] = (revision, index)
+            if cached is not None:
+                log.info("club entries of guild %s rebuilt: %d entries", guild_id, len(index))
+            return index
+
+    async def _build(self, entries: Sequence[ClubEntry], reuse: ClubIndex | None) -> ClubIndex:
+        stop_words = self._knowledge.matcher.stop_words
+        encoder = self._knowledge.encoder
+        if not entries or encoder is None:
+            return ClubIndex.build(entries, None, stop_words)
+        return await asyncio.to_thread(ClubIndex.build, entries, encoder, stop_words, reuse)
+
+    async def warm(self) -> None:
+        """Build every server's index now (at start-up, in the background), so no member's
+        first question waits for it."""
+        try:
+            for guild_id in await self.repository.guilds():
+                await self.index(guild_id)
+        except Exception:  # the first question builds it instead; nothing is lost
+            log.exception("could not prepare the servers' club entries in advance")
+
+    # -- changes (each live before it returns) ----------------------------------------------
+
+    async def add(self, guild_id: int, entry: EntryText) -> ClubEntry:
+        saved = await self.repository.add(guild_id, entry, self._clock.now())
+        await self.index(guild_id)
+        return saved
+
+    async def update(self, guild_id: int, entry_id: int, entry: EntryText) -> ClubEntry | None:
+        saved = await self.repository.update(guild_id, entry_id, entry, self._clock.now())
+        await self.index(guild_id)
+        return saved
+
+    async def remove(self, guild_id: int, entry_id: int) -> bool:
+        removed = await self.repository.remove(guild_id, entry_id)
+        await self.index(guild_id)
+        return removed
+
+    async def import_entries(self, guild_id: int, entries: Sequence[EntryText]) -> Imported:
+        done = await self.repository.import_entries(guild_id, entries, self._clock.now())
+        await self.index(guild_id)
+        return done
