@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	@$(BIN)/coach model >&2
 	@touch $(STAMP)
 
-console: $(STAMP)  ## chat with the bot offline
+console: $(STAMP)  ## chat with the bot offline (its own data/console.db, never the live database)
 	@$(BIN)/coach console
 
 run: $(STAMP)  ## connect to Discord (needs DISCORD_TOKEN in .env)

@@ -136,6 +136,18 @@ async def open_app(
 
 
 def create_bot(
-    app: App, *, serving: bool = True, force_sync: bool = False, **options: Any
+    app: App,
+    *,
+    serving: bool = True,
+    force_sync: bool = False,
+    clear_guild: int | None = None,
+    **options: Any,
 ) -> CoachBot:
-    return CoachBot(app.services, app.features, serving=serving, force_sync=force_sync, **options)
+    return CoachBot(
+        app.services,
+        app.features,
+        serving=serving,
+        force_sync=force_sync,
+        clear_guild=clear_guild,
+        **options,
+    )

@@ -8,10 +8,12 @@ import sys
 
 from pydantic import ValidationError
 
+from bot.core.db import StorageError, prepare_folder
 from bot.core.render import Renderer
 from bot.core.settings import ConfigError, Settings, load_settings
 from bot.features.faq import ModelBuildError, open_encoder, validate_knowledge
 from bot.features.planner import check_content
+from bot.features.reminders import default_timezone_problem
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings | None) -> int:
@@ -24,6 +26,12 @@ def cmd_check(args: argparse.Namespace, settings: Settings | None) -> int:
     except ConfigError as exc:
         problems.extend(exc.problems)
         settings = _settings_without(exc.fields)
+    if why := default_timezone_problem(settings.default_timezone):
+        problems.append(why)
+    try:
+        prepare_folder(settings.database_path)
+    except StorageError as exc:
+        problems.append(str(exc))
     sources = settings.resolved_sources_dir
     kb, kb_problems = validate_knowledge(settings.knowledge_dir, sources)
     problems.extend(str(p) for p in kb_problems)

@@ -55,6 +55,12 @@ def _check_target(source: Path, target: Path, *, force: bool) -> None:
         raise CliError(f"{target} already exists; pass --force to overwrite it")
     if target.parent.exists() and not target.parent.is_dir():
         raise CliError(f"cannot write {target}: {target.parent} is not a directory")
+    if not target.parent.exists():
+        # A mistyped folder would otherwise quietly become a new one that nobody copies off.
+        raise CliError(
+            f"cannot write backup to {target}: the folder {target.parent} does not exist; "
+            "create it first"
+        )
 
 
 async def backup_database(source: Path, target: Path) -> tuple[int, list[int]]:

@@ -11,17 +11,19 @@ import importlib.util
 import pkgutil
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import discord
 
 import bot.features
 from bot.cli.check import cmd_check
-from bot.cli.serve import cmd_console, cmd_run, cmd_sync
+from bot.cli.serve import CONSOLE_DATABASE, cmd_console, cmd_run, cmd_sync
 from bot.core.commandline import EXIT_USAGE, CliError
 from bot.core.db import StorageError
 from bot.core.render import TemplateProblem
 from bot.core.settings import ConfigError, Settings, load_settings
 from bot.features.faq import KnowledgeError, ModelBuildError
+from bot.features.reminders import default_timezone_problem
 
 # Exactly what the bot needs: see channels, post answers and reminders, and embed them.
 INVITE_PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
@@ -50,8 +52,21 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="act as a member without Manage Server (default: admin)",
     )
+    console.add_argument(
+        "--database",
+        type=Path,
+        metavar="PATH",
+        help=f"the console's own SQLite file (default: {CONSOLE_DATABASE}; never DATABASE_PATH,"
+        " so trying things offline leaves the bot's live data alone)",
+    )
     sub.add_parser("check", help="validate config, knowledge files and templates")
-    sub.add_parser("sync", help="force a slash-command sync with Discord now")
+    sync = sub.add_parser("sync", help="force a slash-command sync with Discord now")
+    sync.add_argument(
+        "--clear-guild",
+        type=int,
+        metavar="ID",
+        help="instead, remove the commands synced earlier to this server (its own copies)",
+    )
     invite = sub.add_parser("invite", help="print the URL that adds the bot to a server")
     invite.add_argument(
         "--application-id", type=int, help="your application id (default: read from DISCORD_TOKEN)"
@@ -68,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Loaded once, here, and passed in; `check` and `invite` load it themselves (a bad
         # setting is what check reports, and invite --application-id needs none).
         settings = None if args.command in SETTINGS_OPTIONAL else load_settings()
+        if settings is not None and (why := default_timezone_problem(settings.default_timezone)):
+            raise CliError(why)
         return int(handler(args, settings))
     except (ConfigError, CliError, StorageError) as exc:
         print(str(exc), file=sys.stderr)

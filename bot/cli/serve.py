@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import grp
 import logging
+import os
+import pwd
 import signal
 import stat
 from pathlib import Path
@@ -15,9 +18,12 @@ import discord
 from bot.app import create_bot, open_app
 from bot.console import run_console
 from bot.core.commandline import CliError
+from bot.core.db import prepare_folder
 from bot.core.settings import Settings, configure_logging
 
 log = logging.getLogger("bot")
+
+CONSOLE_DATABASE = Path("data/console.db")  # `coach console`'s own file, relative to the cwd
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -28,17 +34,57 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def warn_if_env_file_exposed(path: Path) -> bool:
-    """The token lives in .env: say so if other users on the machine can read it."""
+    """The token lives in .env: say so if anyone but its owner, the user running the bot and
+    root can read it (mode 600 owned by that user is the advice; 640 with a group that holds
+    only that user is as safe and not warned about)."""
     try:
-        mode = path.stat().st_mode
+        info = path.stat()
     except OSError:
         return False
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+    readers = _other_readers(info)
+    if readers:
         log.warning(
-            "%s is readable by other users and holds the bot token: run chmod 600 %s", path, path
+            "%s holds the bot token and is readable by %s: run chmod 600 %s (owned by the "
+            "user that runs the bot)",
+            path,
+            readers,
+            path,
         )
         return True
     return False
+
+
+def _other_readers(info: os.stat_result) -> str | None:
+    if info.st_mode & stat.S_IROTH:
+        return "every user on this machine"
+    if not info.st_mode & stat.S_IRGRP:
+        return None
+    trusted = {info.st_uid, os.getuid(), 0}
+    members = group_members(info.st_gid)
+    if members is not None and members <= trusted:
+        return None
+    return f"the members of group {_group_name(info.st_gid)}"
+
+
+def group_members(gid: int) -> set[int] | None:
+    """The users in a group: its listed members and those whose primary group it is (None if
+    the system can't say)."""
+    try:
+        names = grp.getgrgid(gid).gr_mem
+        users = pwd.getpwall()
+    except (KeyError, OSError):
+        return None
+    by_name = {u.pw_name: u.pw_uid for u in users}
+    if any(name not in by_name for name in names):
+        return None
+    return {by_name[name] for name in names} | {u.pw_uid for u in users if u.pw_gid == gid}
+
+
+def _group_name(gid: int) -> str:
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
 
 
 async def _run(settings: Settings, token: str) -> int:
@@ -77,6 +123,12 @@ async def _run(settings: Settings, token: str) -> int:
 
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     configure_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
+    # Its own file, never the bot's DATABASE_PATH: profiles and reminders made while trying
+    # things offline must not land in the live database (reminders would even be posted).
+    given = getattr(args, "database", None)
+    path = Path(given) if given else CONSOLE_DATABASE
+    prepare_folder(path, "--database" if given else "the console's database")
+    settings = settings.model_copy(update={"database_path": path})
 
     async def go() -> int:
         return await run_console(await open_app(settings), admin=not args.member)
@@ -87,21 +139,29 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
     configure_logging(settings.log_level)
     token = settings.token
-    return asyncio.run(_sync(settings, token))
+    return asyncio.run(_sync(settings, token, clear_guild=getattr(args, "clear_guild", None)))
 
 
-async def _sync(settings: Settings, token: str) -> int:
+async def _sync(settings: Settings, token: str, *, clear_guild: int | None = None) -> int:
     app = await open_app(settings)
     services = app.services
-    bot = create_bot(app, force_sync=True)
+    bot = create_bot(app, force_sync=True, clear_guild=clear_guild)
     try:
         async with bot:
-            await bot.login(token)  # setup_hook runs here and syncs
+            await bot.login(token)  # setup_hook runs here and syncs (or clears)
     except discord.LoginFailure:
         raise CliError("DISCORD_TOKEN was rejected by Discord") from None
+    except (aiohttp.ClientError, OSError) as exc:
+        where = settings.discord_api_base or "discord.com"
+        raise CliError(f"cannot reach Discord at {where}: {exc}") from None
+    except discord.HTTPException as exc:
+        raise CliError(f"Discord refused the command sync: {exc}") from None
     print(
         services.renderer.text(
-            "cli/sync.j2", count=len(services.catalog), guild_id=settings.dev_guild_id
+            "cli/sync.j2",
+            count=len(services.catalog),
+            guild_id=settings.dev_guild_id,
+            cleared=clear_guild,
         )
     )
     return 0

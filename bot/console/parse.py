@@ -102,8 +102,21 @@ def _split_options(rest: str, names: list[str]) -> dict[str, str] | None:
     found: dict[str, str] = {}
     for i, mark in enumerate(marks):
         end = marks[i + 1].start() if i + 1 < len(marks) else len(rest)
-        found[mark[1].lower()] = rest[mark.end() : end].strip()
+        found[mark[1].lower()] = _unquote(rest[mark.end() : end].strip())
     return found
+
+
+_QUOTES = (('"', '"'), ("\u201c", "\u201d"), ("'", "'"))
+
+
+def _unquote(value: str) -> str:
+    """`message:"two words"` is the text two words: one pair of quotes around a whole value is
+    how a typed line marks where the value starts and ends, as Discord's own option box does;
+    quotes inside the text, or only on one side, are the text's own."""
+    for left, right in _QUOTES:
+        if len(value) >= 2 and value.startswith(left) and value.endswith(right):
+            return value[1:-1].strip()
+    return value
 
 
 def _convert(param: ac.Parameter, value: str, club: Club) -> Any:

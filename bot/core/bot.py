@@ -19,6 +19,7 @@ from discord.ext import commands
 
 from bot.core.caller import Caller
 from bot.core.cog import FeatureCog
+from bot.core.commandline import CliError
 from bot.core.discord_io import caller_from, command_options, modal_values, respond
 from bot.core.endpoints import use_endpoints
 from bot.core.replies import Reply
@@ -29,6 +30,7 @@ from bot.core.tree import CoachTree
 log = logging.getLogger(__name__)
 
 SYNC_HASH_KEY = "command_sync_hash"
+DEV_GUILDS_KEY = "command_sync_dev_guilds"  # JSON list of server ids
 SHUTDOWN_GRACE_SECONDS = 10
 
 Feature = tuple[type[FeatureCog], Any]  # a feature's cog class and its handlers' context
@@ -44,6 +46,7 @@ class CoachBot(commands.Bot):
         *,
         serving: bool = True,
         force_sync: bool = False,
+        clear_guild: int | None = None,
         **options: Any,
     ) -> None:
         settings = services.settings
@@ -62,8 +65,9 @@ class CoachBot(commands.Bot):
         self.features = tuple(features)
         # False for `coach sync` and the console: the tree is built, but nothing runs in the
         # background (no reminder posts from a process that only syncs or chats offline).
-        self.serving = serving and not force_sync
+        self.serving = serving and not force_sync and clear_guild is None
         self.force_sync = force_sync
+        self.clear_guild = clear_guild  # `coach sync --clear-guild`: only remove that copy
         self.router = Router(services.renderer, {})
         self.synced: bool | None = None  # what setup_hook decided, for logs and tests
         self._in_flight: set[asyncio.Task[None]] = set()
@@ -152,11 +156,17 @@ class CoachBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         await self.install()
+        if self.clear_guild is not None:
+            await self.clear_guild_commands(self.clear_guild)
+            return
         await self.sync_commands(force=self.force_sync)
 
     async def sync_commands(self, *, force: bool = False) -> bool:
-        """Sync only when the definitions changed: Discord rate-limits syncs hard."""
+        """Sync only when the definitions changed: Discord rate-limits syncs hard. Commands
+        synced earlier to another (development) server are removed first, so a server never
+        shows each command twice (its own copy beside the global one)."""
         guild_id = self.services.settings.dev_guild_id
+        await self._clear_stale_guilds(keep=guild_id)
         guild = discord.Object(guild_id) if guild_id else None
         if guild is not None:
             self.tree.copy_global_to(guild=guild)
@@ -167,11 +177,55 @@ class CoachBot(commands.Bot):
             log.info("commands unchanged since the last sync (%s); not syncing", scope)
             self.synced = False
             return False
-        await self.tree.sync(guild=guild)
+        if guild_id:
+            # Recorded before the sync: a copy whose sync half-failed is still removed later.
+            await self._set_dev_guilds(await self.dev_guilds() | {guild_id})
+        try:
+            await self.tree.sync(guild=guild)
+        except discord.Forbidden:
+            if not guild_id:
+                raise
+            raise CliError(
+                f"DEV_GUILD_ID {guild_id}: Discord refused the commands for that server; invite "
+                "the bot there first (coach invite), or correct or empty DEV_GUILD_ID"
+            ) from None
         await self.services.meta.set(SYNC_HASH_KEY, digest)
         log.info("synced %d commands to %s", len(payload), scope)
         self.synced = True
         return True
+
+    async def dev_guilds(self) -> set[int]:
+        """The servers this installation has synced server-only commands to (its records)."""
+        raw = await self.services.meta.get(DEV_GUILDS_KEY)
+        return {int(g) for g in json.loads(raw)} if raw else set()
+
+    async def _set_dev_guilds(self, guilds: set[int]) -> None:
+        await self.services.meta.set(DEV_GUILDS_KEY, json.dumps(sorted(guilds)))
+
+    async def clear_guild_commands(self, guild_id: int) -> None:
+        """Remove every command this bot synced to one server, and forget that server."""
+        guild = discord.Object(guild_id)
+        self.tree.clear_commands(guild=guild)
+        await self.tree.sync(guild=guild)
+        await self._set_dev_guilds(await self.dev_guilds() - {guild_id})
+        # The next start syncs again, in case that server was the configured DEV_GUILD_ID.
+        await self.services.meta.set(SYNC_HASH_KEY, "")
+        log.info("removed the commands synced to server %s", guild_id)
+
+    async def _clear_stale_guilds(self, *, keep: int | None) -> None:
+        for guild_id in sorted(await self.dev_guilds() - {keep}):
+            try:
+                await self.clear_guild_commands(guild_id)
+            except discord.HTTPException as exc:
+                # Not fatal (the bot may have been removed from that server); retried next start.
+                log.warning(
+                    "could not remove the commands synced earlier to server %s (%s); they may "
+                    "show twice there: run `coach sync --clear-guild %s` once the bot is back in "
+                    "it",
+                    guild_id,
+                    exc,
+                    guild_id,
+                )
 
     async def on_ready(self) -> None:
         log.info(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -50,6 +51,28 @@ def bundled_migrations() -> list[Migration]:
     return found
 
 
+def prepare_folder(path: Path, what: str = "DATABASE_PATH") -> None:
+    """Create the database's folder if needed and make sure it can be written (SQLite writes its
+    -wal and -shm files beside the database); a StorageError naming DATABASE_PATH otherwise."""
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(
+            f"{what} {path}: cannot create its folder {folder}: {_reason(exc)}"
+        ) from None
+    if path.is_dir():
+        raise StorageError(f"{what} {path} is a directory; give a file name")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StorageError(f"{what} {path}: its folder {folder} is not writable")
+
+
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        return "a file is in the way"
+    return (exc.strerror or str(exc)).lower()
+
+
 class Database:
     """A thin async wrapper; repositories hold the SQL, this holds the connection."""
 
@@ -59,7 +82,7 @@ class Database:
 
     @classmethod
     async def open(cls, path: Path, migrations: Sequence[Migration] | None = None) -> Database:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        prepare_folder(path)
         try:
             conn = await aiosqlite.connect(path, isolation_level=None)
         except Exception as exc:  # sqlite3 errors are not specific about the file
@@ -147,7 +170,7 @@ class Database:
             await self._conn.execute("COMMIT")
 
     async def backup(self, target: Path) -> None:
-        """An online, consistent copy of the database (SQLite's backup API)."""
-        target.parent.mkdir(parents=True, exist_ok=True)
+        """An online, consistent copy of the database (SQLite's backup API). The target's folder
+        must exist: a mistyped backup path is refused, not created."""
         async with aiosqlite.connect(target) as dest:
             await self._conn.backup(dest)

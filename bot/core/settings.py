@@ -130,7 +130,15 @@ def load_settings(**overrides: Any) -> Settings:
         errors = exc.errors()
         fields = tuple(str(err["loc"][0]) for err in errors if err.get("loc"))
         raise ConfigError([_describe(err) for err in errors], fields) from None
-    settings.database_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # e.g. .env owned by root, mode 600, and the bot runs as runclub
+        where = exc.filename or ".env"
+        raise ConfigError(
+            [
+                f"cannot read {where}: {exc.strerror or exc} (it must be readable by the user that "
+                "runs the bot; see README step 2)"
+            ],
+            (),
+        ) from None
     return settings
 
 

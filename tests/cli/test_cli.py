@@ -92,6 +92,22 @@ def test_check_reports_every_problem_at_once(
     assert "Traceback" not in err
 
 
+def test_a_default_timezone_without_daylight_saving_is_a_set_up_mistake(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """Like a reminder's, the default timezone must be a place: EST posts an hour off all
+    summer. `check` lists it; any other command stops with one line and exit 2."""
+    monkeypatch.setenv("DEFAULT_TIMEZONE", "EST")
+    assert main(["check"]) != 0
+    err = capsys.readouterr().err
+    assert "DEFAULT_TIMEZONE: EST has no daylight saving" in err and "America/New_York" in err
+    assert main(["sync"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("DEFAULT_TIMEZONE: EST has no daylight saving")
+    monkeypatch.setenv("DEFAULT_TIMEZONE", "America/New_York")
+    assert main(["check"]) == 0
+
+
 # -- invite ----------------------------------------------------------------------------------
 
 
@@ -171,3 +187,40 @@ def test_env_file_readable_by_others_is_warned_about(
     env.chmod(0o600)
     assert warn_if_env_file_exposed(env) is False
     assert warn_if_env_file_exposed(tmp_path / "missing.env") is False
+
+
+def test_env_file_readable_only_by_the_bots_own_group_is_not_warned_about(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The operations guide's service set-up: only the bot's user (and root) can read .env.
+    import os
+
+    from bot.cli import serve
+
+    env = tmp_path / ".env"
+    env.write_text("DISCORD_TOKEN=x\n")
+    env.chmod(0o640)
+    monkeypatch.setattr(serve, "group_members", lambda gid: {os.getuid()})
+    with caplog.at_level("WARNING", logger="bot"):
+        assert serve.warn_if_env_file_exposed(env) is False
+    assert caplog.text == ""
+
+    # ...but a group with anyone else in it can read the token.
+    monkeypatch.setattr(serve, "group_members", lambda gid: {os.getuid(), 4242})
+    with caplog.at_level("WARNING", logger="bot"):
+        assert serve.warn_if_env_file_exposed(env) is True
+    assert "members of group" in caplog.text and "chmod 600" in caplog.text
+    env.chmod(0o604)  # readable by every user, whatever the group
+    monkeypatch.setattr(serve, "group_members", lambda gid: {os.getuid()})
+    assert serve.warn_if_env_file_exposed(env) is True
+
+
+def test_the_env_file_advice_is_the_same_everywhere() -> None:
+    # One arrangement (mode 600, owned by the user that runs the bot), written the same in every
+    # place an organiser reads it, and the one the bot's warning suggests.
+    for name in ("README.md", "docs/operations.md", "docs/security.md"):
+        text = (PROJECT_ROOT / name).read_text(encoding="utf-8")
+        assert "chmod 600" in text or "mode 600" in text, name
+        assert "640" not in text, name
+    unit = (PROJECT_ROOT / "deploy/runclub-coach.service").read_text(encoding="utf-8")
+    assert "owned by runclub, mode 600" in unit

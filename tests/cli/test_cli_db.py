@@ -47,6 +47,7 @@ def test_backup_while_another_connection_holds_a_write_transaction(
         writer.execute("BEGIN IMMEDIATE")  # the write lock, as the bot holds mid-fan-out
         writer.execute("INSERT INTO meta (key, value) VALUES ('uncommitted', 'no')")
         target = tmp_path / "backups" / "nightly.db"
+        target.parent.mkdir()
 
         assert main(["db", "backup", str(target)]) == 0
 
@@ -130,11 +131,23 @@ def test_unwritable_location_is_one_line(
     # /proc refuses new directories even to root, unlike a chmod-ed folder.
     if not Path("/proc/self").is_dir():
         pytest.skip("needs Linux /proc")
-    target = Path("/proc/runclub-no-such-dir/copy.db")
+    target = Path("/proc/runclub-copy.db")  # the folder exists; nothing can be written there
     assert main(["db", "backup", str(target)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"cannot write backup to {target}: "), err
     assert len(err.splitlines()) == 1
+
+
+def test_a_missing_folder_is_refused_not_created(
+    live_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A mistyped folder must not quietly become a new one that no off-site copy picks up.
+    target = tmp_path / "bakcups" / "nightly.db"
+    assert main(["db", "backup", str(target)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert f"the folder {target.parent} does not exist" in err, err
+    assert len(err.splitlines()) == 1
+    assert not target.parent.exists()
 
 
 def test_missing_database_is_not_created(

@@ -49,7 +49,7 @@ async def member_console(tmp_path: Path, encoder: Encoder) -> AsyncIterator[Cons
 
 
 def run_coach_console(tmp_path: Path, stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = settings_free_env(DATABASE_PATH=str(tmp_path / "coach.db"))
+    env = settings_free_env(DATABASE_PATH=str(tmp_path / "data" / "coach.db"))
     return run_coach("console", *args, cwd=tmp_path, env=env, stdin=stdin)
 
 
@@ -72,6 +72,31 @@ def test_member_flag_refuses_admin_commands(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Manage Server" in result.stdout
     assert "reloaded" not in result.stdout
+
+
+def test_the_console_never_writes_the_live_database(tmp_path: Path) -> None:
+    live = tmp_path / "data" / "coach.db"
+    line = "/reminder add channel:training weekday:tue time:18:30\n"
+    result = run_coach_console(tmp_path, line)  # DATABASE_PATH is data/coach.db
+    assert result.returncode == 0, result.stderr
+    assert not live.exists(), "the console opened the bot's own database"
+    assert (tmp_path / "data" / "console.db").is_file()
+
+    own = tmp_path / "trial.db"
+    result = run_coach_console(tmp_path, line, "--database", str(own))
+    assert result.returncode == 0, result.stderr
+    assert own.is_file() and not live.exists()
+
+
+def test_a_console_database_that_cannot_be_created_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x")
+    result = run_coach_console(tmp_path, "/about\n", "--database", str(tmp_path / "afile/c.db"))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"--database {tmp_path}/afile/c.db: cannot create its folder {tmp_path}/afile: "
+        "a file is in the way"
+    ]
 
 
 # -- in-process ------------------------------------------------------------------------------
@@ -206,3 +231,16 @@ async def test_a_form_is_filled_in_line_by_line(console: Console) -> None:
     assert cancelled is not None and "[What time is the Saturday run?]" in cancelled
     assert "closed" in (await console.handle("cancel") or "")
     assert "8:30am" in (await console.handle("/faq when do we meet saturday") or "")
+
+
+async def test_quotes_around_an_option_value_are_not_part_of_it(console: Console) -> None:
+    """Issue 13: `message:"two words"` saved the quote marks; Discord's client takes them off."""
+    added = await console.handle(
+        '/reminder add channel:training weekday:tue time:18:30 timezone:"Europe/London"'
+        ' message:"**Hill reps** tonight, say \u201chi\u201d"'
+    )
+    assert added is not None and "saved" in added, added
+    preview = await console.handle("/reminder preview id:1")
+    assert preview is not None
+    assert "**Hill reps** tonight, say \u201chi\u201d" in preview
+    assert '"**Hill reps**' not in preview and 'say \u201chi\u201d"' not in preview

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core import settings as settings_module
 from bot.core.settings import PROJECT_ROOT, ConfigError, load_settings
 from tests.support.cli import run_coach, without_discord_env
 
@@ -24,10 +25,12 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)  # no stray .env
 
 
-def test_defaults_and_database_folder_created(tmp_path: Path) -> None:
+def test_defaults_and_no_side_effects(tmp_path: Path) -> None:
     settings = load_settings()
     assert settings.database_path == Path("data/coach.db")
-    assert (tmp_path / "data").is_dir()
+    # The folder is made when the database is opened (a problem there is one line, exit 2),
+    # not by reading the settings: `coach check` reports it instead of crashing.
+    assert not (tmp_path / "data").exists()
     assert settings.default_timezone == "UTC"
     assert settings.dev_guild_id is None
     assert settings.discord_api_base is None
@@ -94,3 +97,19 @@ def test_bad_config_exit_2_without_traceback_or_token(tmp_path: Path) -> None:
     assert "DEFAULT_TIMEZONE" in result.stderr
     assert "Traceback" not in result.stderr
     assert SECRET not in result.stderr + result.stdout
+
+
+def test_an_unreadable_env_file_is_one_line_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Running as root the file can't be made unreadable, so the read itself is made to fail
+    the way it does for a bot user without read access."""
+
+    def refuse(self: object, **values: object) -> None:
+        raise PermissionError(13, "Permission denied", ".env")
+
+    monkeypatch.setattr(settings_module.Settings, "__init__", refuse)
+    with pytest.raises(ConfigError) as caught:
+        settings_module.load_settings()
+    assert str(caught.value).count("\n") == 0
+    assert str(caught.value).startswith("cannot read .env: Permission denied")

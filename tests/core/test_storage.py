@@ -70,6 +70,7 @@ async def test_failed_migration_is_rolled_back_and_named(tmp_path: Path) -> None
 async def test_online_backup(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "coach.db")
     await MetaRepository(db).set("k", "v")
+    (tmp_path / "backup").mkdir()  # the target's folder must exist: never created
     await db.backup(tmp_path / "backup" / "copy.db")
     await db.close()
     copy = await Database.open(tmp_path / "backup" / "copy.db")
@@ -77,3 +78,11 @@ async def test_online_backup(tmp_path: Path) -> None:
         assert await MetaRepository(copy).get("k") == "v"
     finally:
         await copy.close()
+
+
+async def test_a_database_folder_that_cannot_be_made_is_a_storage_error(tmp_path: Path) -> None:
+    (tmp_path / "data").write_text("a file where the folder should be")
+    with pytest.raises(StorageError, match=r"cannot create its folder .*: a file is in the way"):
+        await Database.open(tmp_path / "data" / "coach.db")
+    with pytest.raises(StorageError, match="is a directory"):
+        await Database.open(tmp_path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.limits import BUTTON_LABEL, truncate
 from tests.support.harness import Club
 
 EPHEMERAL = 1 << 6
@@ -63,11 +64,36 @@ async def test_topics_paging_edits_the_message(club: Club) -> None:
     first_title = data["embeds"][0]["title"]
     assert "(1/" in first_title
     message = await handle.original()
-    nxt = [c for row in data["components"] for c in row["components"]][1]
+    buttons = [c for row in data["components"] for c in row["components"]]
+    nxt = next(c for c in buttons if c["label"] == "Next ▶")
     press = await club.fake.click(message, nxt["custom_id"], club.member)
     body = await press.response()
     assert body["type"] == 7  # UPDATE_MESSAGE: the same message turns the page
     assert "(2/" in body["data"]["embeds"][0]["title"]
+
+
+async def test_topics_questions_open_their_answers(club: Club) -> None:
+    """Issue 13: each question on a /topics page is a button; Discord accepts the rows (at most
+    five buttons each, the page turns on the last) and pressing one answers just the presser,
+    leaving the page in place."""
+    handle = await club.run("topics")
+    data = (await handle.response())["data"]
+    rows = data["components"]
+    assert len(rows) <= 5 and all(len(row["components"]) <= 5 for row in rows)
+    assert [c["label"] for c in rows[-1]["components"]] == ["◀ Previous", "Next ▶"]
+    questions = [c for row in rows[:-1] for c in row["components"]]
+    listed = [
+        line.removeprefix("• ")
+        for field in data["embeds"][0]["fields"]
+        for line in field["value"].splitlines()
+    ]
+    assert [c["label"] for c in questions] == [truncate(t, BUTTON_LABEL) for t in listed]
+    assert len(questions) > 5
+    message = await handle.original()
+    press = await club.fake.click(message, questions[-1]["custom_id"], club.member)
+    body = await press.response()
+    assert body["type"] == 4 and body["data"]["flags"] & EPHEMERAL  # a new, private message
+    assert body["data"]["embeds"][0]["title"] == listed[-1]
 
 
 async def test_same_entry_twice_in_a_minute_goes_ephemeral(club: Club) -> None:

@@ -168,3 +168,55 @@ async def test_bot_removed_from_server_stops_reminders(timed_club) -> None:
             break
         await asyncio.sleep(0.01)
     assert reminder is not None and reminder.pause_reason == "bot_removed"
+
+
+async def test_the_organiser_s_formatting_reaches_discord_and_pings_only_the_role(
+    timed_club,
+) -> None:
+    """Issue 13: the message was escaped like a member's question (asterisks and brackets
+    showing); it keeps its Markdown, and @everyone/@here in it still ping nobody."""
+    club, clock = timed_club
+    runners = club.fake.add_role(club.guild, "runners")
+    text = "**Hill reps** tonight, meet at [the park](https://example.org/park) *with lights*"
+    await _add(club, role=runners, message=f"{text} @everyone @here")
+    dispatcher = await _dispatcher(club)
+    clock.set(DUE)
+    await dispatcher.poke()
+    (post,) = club.fake.messages(club.training)
+    assert post["content"].startswith(f"<@&{runners.id}> {text} @\u200beveryone @\u200bhere")
+    assert "\\*" not in post["content"] and "\\[" not in post["content"]
+    assert post["allowed_mentions"]["parse"] == []
+    assert [int(r) for r in post["allowed_mentions"]["roles"]] == [runners.id]
+
+
+async def test_settings_show_and_admin_channel_without_a_channel(timed_club) -> None:
+    """Issue 13: `/settings show`; `/settings admin_channel` alone shows instead of clearing."""
+    club, _ = timed_club
+    admins = club.fake.add_channel(club.guild, "admins")
+    await asyncio.sleep(0.05)  # CHANNEL_CREATE reaches the bot's cache
+    await _say(club, "settings admin_channel", {"channel": admins})
+    await _add(club)
+    shown = await _say(club, "settings show", {})
+    assert shown["flags"] & EPHEMERAL
+    assert "**Timezone:** UTC" in shown["content"]
+    assert f"<#{admins.id}>: I can post there." in shown["content"]
+    assert "**Reminders:** 1 of 25" in shown["content"]
+
+    current = await _say(club, "settings admin_channel", {})
+    assert f"<#{admins.id}>" in current["content"] and "clear:true" in current["content"]
+    settings = await club.runner.app.reminders.guild_settings.get(club.guild.id)
+    assert settings.admin_channel_id == admins.id  # not silently cleared
+
+    await club.fake.delete_channel(admins)
+    await asyncio.sleep(0.05)  # CHANNEL_DELETE reaches the bot's cache
+    shown = await _say(
+        club,
+        "settings show",
+        {},
+    )
+    assert "no longer exists" in shown["content"]
+
+    cleared = await _say(club, "settings admin_channel", {"clear": True})
+    assert "No admin channel" in cleared["content"]
+    settings = await club.runner.app.reminders.guild_settings.get(club.guild.id)
+    assert settings.admin_channel_id is None

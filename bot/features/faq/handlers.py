@@ -6,7 +6,7 @@ with /kb add|edit|remove|list in club_handlers.py); in a DM, the articles only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.caller import Caller, UserError, require_manage_guild
 from bot.core.limits import BUTTON_LABEL, truncate
@@ -22,9 +22,15 @@ from bot.features.faq.knowledge import Entry, KnowledgeBase
 from bot.features.faq.matching import Match
 from bot.features.faq.store import KnowledgeStore
 
-RELATED_BUTTONS = 3  # plus one "Did you mean" on a close call: four, one row of Discord's five
+# Related entries an answer lists, each with its button: with a close call's "Did you mean", at
+# most five, one row of Discord's five (the "Helpful" / "Not helpful" votes have row 1).
+RELATED_BUTTONS = 4
 DID_YOU_MEAN = "Did you mean: {title}?"
-TOPICS_PER_PAGE = 4
+# /topics: a button per question on the page, in rows 0-3 (four rows of five), and the page
+# turns on row 4; whole topics go on a page while they fit, a bigger one is split.
+TOPIC_QUESTIONS_PER_PAGE = 20
+TOPICS_PAGE_ROW = 4
+FIELD_QUESTIONS = 10
 CLUB_CHOICES = 10  # at most this many of the 25 suggestions are club entries
 
 
@@ -73,10 +79,14 @@ def answer_reply(
     votes: tuple[Button, ...] = (),
 ) -> Reply:
     """`entry`'s answer; `close` (a close call's runner-up) adds a line and a first button;
-    `also` (the other part of a two-part post) is answered below it, with its sources."""
-    related = [e for e in related_of(kb, entry) if e != also]
-    others = [e for e in related if close is None or e.id != close.id]
-    buttons = [entry_button(e, ButtonStyle.SECONDARY) for e in others[:RELATED_BUTTONS]]
+    `also` (the other part of a two-part post) is answered below it, with its sources.
+
+    "Related" lists exactly the entries that get a button, in the same order (the runner-up,
+    when related, is offered by "Did you mean" instead, so it is not listed twice)."""
+    related = [
+        e for e in related_of(kb, entry) if e != also and (close is None or e.id != close.id)
+    ][:RELATED_BUTTONS]
+    buttons = [entry_button(e, ButtonStyle.SECONDARY) for e in related]
     if close is not None:
         buttons.insert(0, did_you_mean_button(close))
     return renderer.reply(
@@ -190,20 +200,54 @@ async def press_entry(ctx: FaqContext, caller: Caller, entry_id: str) -> Reply:
     return answer_reply(ctx.renderer, kb, entry, ephemeral=True)
 
 
-def topics_pages(kb: KnowledgeBase) -> list[list[tuple[object, list[Entry]]]]:
-    grouped = kb.by_topic()
-    return [grouped[i : i + TOPICS_PER_PAGE] for i in range(0, len(grouped), TOPICS_PER_PAGE)]
+TopicsPage = list[tuple[object, list[Entry]]]
+
+
+def topics_pages(kb: KnowledgeBase, per_page: int = TOPIC_QUESTIONS_PER_PAGE) -> list[TopicsPage]:
+    """The topics in order, as pages of at most `per_page` questions: a topic goes whole onto
+    the current page if it fits, else starts a new one; a bigger topic is split across pages,
+    and into fields of at most FIELD_QUESTIONS titles (a field holds 1,024 characters)."""
+    pages: list[TopicsPage] = []
+    page: TopicsPage = []
+    count = 0
+    field = min(FIELD_QUESTIONS, per_page)
+    for topic, entries in kb.by_topic():
+        if count and count + len(entries) > per_page:
+            pages.append(page)
+            page, count = [], 0
+        for i in range(0, len(entries), field):
+            part = list(entries[i : i + field])
+            if count and count + len(part) > per_page:
+                pages.append(page)
+                page, count = [], 0
+            page.append((topic, part))
+            count += len(part)
+    if page:
+        pages.append(page)
+    return pages
+
+
+def topics_buttons(groups: TopicsPage) -> list[Button]:
+    """A button per question on the page, in the order listed: pressing one shows its answer,
+    just for the presser (the page stays for further browsing)."""
+    entries = [e for _, es in groups for e in es]
+    return [
+        replace(entry_button(e, label=truncate(e.title, BUTTON_LABEL)), row=i // 5)
+        for i, e in enumerate(entries)
+    ]
 
 
 def topics_reply(ctx: FaqContext, page: int, *, edit: bool) -> Reply:
     pages = topics_pages(ctx.knowledge.kb)
     page = min(max(page, 0), max(len(pages) - 1, 0))
-    buttons = []
+    buttons = topics_buttons(pages[page]) if pages else []
     if len(pages) > 1:
-        buttons = [
-            Button(TOPICS_PAGE.custom_id(page - 1), "◀ Previous", disabled=page == 0),
-            Button(TOPICS_PAGE.custom_id(page + 1), "Next ▶", disabled=page >= len(pages) - 1),
-        ]
+        buttons += [
+            Button(TOPICS_PAGE.custom_id(page - 1), "◀ Previous", disabled=page == 0,
+                   row=TOPICS_PAGE_ROW),
+            Button(TOPICS_PAGE.custom_id(page + 1), "Next ▶", disabled=page >= len(pages) - 1,
+                   row=TOPICS_PAGE_ROW),
+        ]  # fmt: skip
     return ctx.renderer.reply(
         "faq/topics.j2",
         ephemeral=True,

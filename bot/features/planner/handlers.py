@@ -72,10 +72,17 @@ async def local_today(ctx: PlannerContext, caller: Caller) -> date:
     return ctx.clock.now().astimezone(ZoneInfo(tz or ctx.settings.default_timezone)).date()
 
 
-def missing_reply(ctx: PlannerContext, *, edit_original: bool = False) -> Reply:
-    """No profile yet: one command away from a plan, with an example."""
+def missing_reply(
+    ctx: PlannerContext, *, edit_original: bool = False, asked: str = "plan"
+) -> Reply:
+    """No profile yet: one command away from it, with an example. `asked` is what the member
+    wanted: "plan" (/plan and its buttons) or "profile" (/profile show)."""
     return ctx.renderer.reply(
-        "planner/profile/missing.j2", ephemeral=True, edit_original=edit_original, labels=LABELS
+        "planner/profile/missing.j2",
+        ephemeral=True,
+        edit_original=edit_original,
+        labels=LABELS,
+        asked=asked,
     )
 
 
@@ -199,7 +206,7 @@ async def profile_set(
 async def profile_show(ctx: PlannerContext, caller: Caller) -> Reply:
     stored = await ctx.profiles.get(caller.user_id)
     if stored is None:
-        return missing_reply(ctx)
+        return missing_reply(ctx, asked="profile")
     return _card(ctx, stored, await local_today(ctx, caller))
 
 

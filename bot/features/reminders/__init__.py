@@ -12,5 +12,12 @@ Templates: `templates/reminders/`.
 
 from bot.features.reminders.cog import RemindersCog
 from bot.features.reminders.handlers import RemindersContext
+from bot.features.reminders.timezones import not_a_place
 
-__all__ = ["RemindersCog", "RemindersContext"]
+__all__ = ["RemindersCog", "RemindersContext", "default_timezone_problem"]
+
+
+def default_timezone_problem(zone: str) -> str | None:
+    """DEFAULT_TIMEZONE must be a place (or UTC), like a reminder's: one line why not, or None."""
+    why = not_a_place(zone)
+    return None if why is None else f"DEFAULT_TIMEZONE: {why}"

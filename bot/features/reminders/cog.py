@@ -10,7 +10,7 @@ from bot.core.cog import FeatureCog
 from bot.core.router import Completer, Handler, handled_by
 from bot.features.reminders import handlers, settings_handlers
 from bot.features.reminders.handlers import MESSAGE_MAX, RemindersContext, weekday_choices
-from bot.features.reminders.sender import DiscordSender
+from bot.features.reminders.sender import DiscordChannels, DiscordSender
 
 ADMIN = discord.Permissions(manage_guild=True)
 WEEKDAYS = [app_commands.Choice(name=label, value=value) for label, value in weekday_choices()]
@@ -48,11 +48,13 @@ class RemindersCog(FeatureCog):
     )
 
     async def cog_load(self) -> None:
+        self.context.channels.attach(DiscordChannels(self.bot))
         # Posts go over HTTP, so a gateway outage doesn't hold them up.
         if self.bot.serving:
             self.context.dispatcher.start(DiscordSender(self.bot))
 
     async def cog_unload(self) -> None:
+        self.context.channels.attach(None)
         await self.context.dispatcher.stop()
 
     @commands.Cog.listener()
@@ -184,11 +186,25 @@ class RemindersCog(FeatureCog):
 
     @settings.command(
         name="admin_channel",
-        description="Where to tell admins about problems",
+        description="Where to tell admins about problems (leave out to see the current one)",
         extras=admin_command(settings_handlers.settings_admin_channel),
     )
-    @app_commands.describe(channel="The admins' channel (leave out to clear)")
+    @app_commands.describe(
+        channel="The admins' channel (leave out to see the current one)",
+        clear="True: stop telling admins in a channel",
+    )
     async def settings_admin_channel(
-        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel | None = None,
+        clear: bool | None = None,
     ) -> None:
+        await self.answer(interaction)
+
+    @settings.command(
+        name="show",
+        description="This server's timezone, admin channel and reminders",
+        extras=admin_command(settings_handlers.settings_show),
+    )
+    async def settings_show(self, interaction: discord.Interaction) -> None:
         await self.answer(interaction)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -17,14 +18,28 @@ THEME_TITLES: Mapping[str, str] = MappingProxyType(
     {"hills": "Hills", "sprints": "Sprints", "strength": "Strength"}
 )
 
-# Knowledge topics whose entries make a fitting tip for each theme.
+# The knowledge topic whose entries make the tip for each theme: the tip is about what the week's
+# focus says ("Sprints" never comes with a study of older men's steady running).
 THEME_TOPICS: Mapping[str, frozenset[str]] = MappingProxyType(
     {
-        "hills": frozenset({"hills", "trail"}),
-        "sprints": frozenset({"sprints", "studies"}),
-        "strength": frozenset({"strength", "science", "nutrition", "recovery", "endurance"}),
+        "hills": frozenset({"hills"}),
+        "sprints": frozenset({"sprints"}),
+        "strength": frozenset({"strength"}),
     }
 )
+# Entries filed under another topic that are still about the theme.
+THEME_EXTRAS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {"strength": frozenset({"endurance-runner-strength-work"})}
+)
+# Who-is entries introduce an expert: not a training tip.
+_NOT_TIPS = re.compile(r"expert-")
+
+
+def fits(entry: Entry, theme: str) -> bool:
+    """Whether `entry` is a tip about `theme`."""
+    if _NOT_TIPS.match(entry.id):
+        return False
+    return entry.topic in THEME_TOPICS[theme] or entry.id in THEME_EXTRAS.get(theme, ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +72,8 @@ def weekly_focus(local_date: date, kb: KnowledgeBase) -> Focus:
         raise ValueError("the knowledge base has no entries to draw a tip from")
     index = week_index(local_date)
     theme = THEMES[index % len(THEMES)]
-    fitting = [e for e in entries if e.topic in THEME_TOPICS[theme]] or entries
+    # No fitting entry (a knowledge base without the topic): any tip, rather than no post.
+    fitting = [e for e in entries if fits(e, theme)] or entries
     tip = fitting[(index // len(THEMES)) % len(fitting)]
     iso = local_date.isocalendar()
     return Focus(

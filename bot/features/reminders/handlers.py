@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -14,7 +14,7 @@ from bot.core.services import FeatureContext
 from bot.features.faq import KnowledgeStore
 from bot.features.reminders.dispatcher import ReminderDispatcher
 from bot.features.reminders.guild_settings import GuildSettingsRepository
-from bot.features.reminders.ports import SendFailure
+from bot.features.reminders.ports import ChannelDirectory, SendFailure
 from bot.features.reminders.post import render_post
 from bot.features.reminders.repository import (
     MAX_PER_GUILD,
@@ -23,7 +23,14 @@ from bot.features.reminders.repository import (
     ReminderRepository,
     Status,
 )
-from bot.features.reminders.schedule import ScheduleError, Weekday, WeeklySchedule, parse_date
+from bot.features.reminders.schedule import (
+    ScheduleError,
+    Weekday,
+    WeeklySchedule,
+    parse_date,
+    parse_time,
+    parse_timezone,
+)
 from bot.features.reminders.timezones import TimezoneIndex
 
 MESSAGE_MAX = 1000
@@ -41,6 +48,8 @@ class RemindersContext(FeatureContext):
     timezones: TimezoneIndex
     # Always there; the cog starts it when the bot serves (not in the console or `coach sync`).
     dispatcher: ReminderDispatcher
+    # Saved channels (the admin channel) as the bot sees them now; the cog attaches Discord's.
+    channels: ChannelDirectory = field(default_factory=ChannelDirectory)
 
     async def guild_timezone(self, guild_id: int) -> str | None:
         return (await self.guild_settings.get(guild_id)).timezone
@@ -86,10 +95,21 @@ def _check_message(message: str | None) -> str | None:
 
 
 def _schedule(
-    ctx: RemindersContext, weekday: str, time: str, tz: str, ends_on: date | str | None
+    ctx: RemindersContext,
+    weekday: str,
+    time: str,
+    tz: str,
+    ends_on: date | str | None,
+    *,
+    saved_tz: bool = False,
 ) -> WeeklySchedule:
+    """`saved_tz`: the reminder's own zone, kept as it is (one saved before zones were checked
+    for being places, such as EST, keeps working when its other options change)."""
     try:
-        schedule = WeeklySchedule.parse(weekday, time, tz, index=ctx.timezones)
+        if saved_tz:
+            schedule = WeeklySchedule(Weekday.parse(weekday), parse_time(time), tz)
+        else:
+            schedule = WeeklySchedule.parse(weekday, time, tz, index=ctx.timezones)
         if isinstance(ends_on, str):
             ends_on = parse_date(ends_on)
     except ScheduleError as exc:
@@ -146,6 +166,10 @@ async def reminder_add(
     if timezone is None or not timezone.strip():
         timezone = (await ctx.guild_settings.get(guild_id)).timezone
         timezone = timezone or ctx.settings.default_timezone
+        try:
+            parse_timezone(timezone, ctx.timezones)
+        except ScheduleError as exc:  # saved before zones were checked, or DEFAULT_TIMEZONE
+            raise _problem("server_timezone", timezone=timezone, detail=exc.message) from None
     schedule = _schedule(ctx, weekday, time, timezone, ends_on)
     role_id = _check_role(role)
     text = _check_message(message)
@@ -206,6 +230,9 @@ async def reminder_edit(
     reminder = await _own(ctx, caller, id)
     if clear not in (None, *CLEARABLE):
         raise _problem("nothing_to_edit")
+    given = {"message": message, "role": role, "ends_on": ends_on}
+    if clear is not None and given[clear] is not None:
+        raise _problem("set_and_clear", option=clear)
     changes: dict[str, Any] = {}
     if clear == "message":
         changes["message"] = None
@@ -219,6 +246,7 @@ async def reminder_edit(
             time or reminder.time,
             timezone or reminder.tz,
             ends_on if ends_on is not None else keep_end,
+            saved_tz=timezone is None,
         )
         changes.update(
             weekday=schedule.weekday,

@@ -6,8 +6,10 @@ run in the offline console, where nothing is sent.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
+from bot.core.caller import ChannelRef
 from bot.core.replies import Reply
 from bot.features.reminders.repository import Reminder
 
@@ -53,3 +55,31 @@ class ReminderControl(Protocol):
     async def post_test(self, reminder: Reminder) -> int:
         """Post the reminder now (outside its schedule); the message id, or SendFailure."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelCheck:
+    """A saved channel as the bot sees it now: gone, or there with the bot's permissions."""
+
+    exists: bool
+    ref: ChannelRef | None = None
+
+
+class ChannelLookup(Protocol):
+    def check(self, guild_id: int, channel_id: int) -> ChannelCheck | None:
+        """What the bot knows of a channel; None when it can't tell (not connected)."""
+        ...
+
+
+class ChannelDirectory:
+    """The handlers' view of saved channels; the cog attaches Discord's when it loads (in the
+    console and tests without a bot nothing is attached, and every answer is "can't tell")."""
+
+    def __init__(self) -> None:
+        self._lookup: ChannelLookup | None = None
+
+    def attach(self, lookup: ChannelLookup | None) -> None:
+        self._lookup = lookup
+
+    def check(self, guild_id: int, channel_id: int) -> ChannelCheck | None:
+        return None if self._lookup is None else self._lookup.check(guild_id, channel_id)

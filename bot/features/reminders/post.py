@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from bot.core.render import Renderer
@@ -12,6 +13,26 @@ from bot.features.reminders.focus import weekly_focus
 from bot.features.reminders.repository import Reminder
 
 NONCE_LIMIT = 25  # Discord's maximum nonce length
+_MASS_MENTION = re.compile(r"@(everyone|here)\b", re.IGNORECASE)
+_MENTION = re.compile(r"<@(&?)(!?[0-9]+)>")
+_ZERO_WIDTH_SPACE = "\u200b"
+
+
+def organiser_text(text: str | None, role_id: int | None = None) -> str | None:
+    """An admin's own message as they wrote it: Discord formatting (bold, italics, links, line
+    breaks) kept, unlike a member's text. @everyone, @here and every mention but the reminder's
+    own role are broken with a zero-width space, so they show but never resolve (nor ping:
+    allowed_mentions holds only the chosen role as well)."""
+    if text is None:
+        return None
+
+    def mention(match: re.Match[str]) -> str:
+        if match[1] and role_id is not None and match[2] == str(role_id):
+            return match[0]
+        return "<@" + _ZERO_WIDTH_SPACE + match[1] + match[2] + ">"
+
+    text = _MENTION.sub(mention, text)
+    return _MASS_MENTION.sub("@" + _ZERO_WIDTH_SPACE + r"\1", text)
 
 
 def occurrence_nonce(reminder_id: int, scheduled: datetime) -> str:
@@ -49,6 +70,7 @@ def render_post(
         # The only mention a reminder may make, and only if the admin picked a role.
         mention_roles=(reminder.role_id,) if reminder.role_id and not ephemeral else (),
         reminder=reminder,
+        message=organiser_text(reminder.message, reminder.role_id),
         focus=focus,
         source=source,
         article=article,

@@ -14,7 +14,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import IntEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.features.reminders.timezones import TimezoneIndex, iana_zone_names
+from bot.features.reminders.timezones import (
+    UTC_ALIASES,
+    TimezoneIndex,
+    iana_zone_names,
+    not_a_place,
+)
 
 _WEEK = timedelta(days=7)
 _TIME_RE = re.compile(r"([0-9]{1,2}):([0-9]{2})")
@@ -85,9 +90,11 @@ def parse_date(text: str, field: str = "ends_on") -> date:
 
 
 def parse_timezone(name: str, index: TimezoneIndex | None = None) -> ZoneInfo:
-    """A case-insensitive exact IANA name ("europe/london" -> Europe/London).
+    """A case-insensitive exact IANA name ("europe/london" -> Europe/London) of a place or UTC.
 
-    Pass a long-lived `index` to skip re-reading the zone list (a few ms) on each call.
+    Abbreviations, fixed offsets and old aliases (EST, Etc/GMT+5, PST8PDT) are refused with the
+    place they most likely mean: they don't follow a club's clock changes. Pass a long-lived
+    `index` to skip re-reading the zone list (a few ms) on each call.
     """
     if index is not None:
         canonical = index.canonical(name)
@@ -96,7 +103,10 @@ def parse_timezone(name: str, index: TimezoneIndex | None = None) -> ZoneInfo:
         canonical = next((z for z in iana_zone_names() if z.lower() == wanted), None)
     if canonical is None:
         raise ScheduleError("timezone", f"{name!r} is not an IANA timezone like Europe/London")
-    return ZoneInfo(canonical)
+    problem = not_a_place(canonical)
+    if problem is not None:
+        raise ScheduleError("timezone", problem)
+    return ZoneInfo("UTC" if canonical in UTC_ALIASES else canonical)
 
 
 def _require_aware(instant: datetime, what: str) -> datetime:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import aiohttp
 import discord
 
-from bot.core.discord_io import message_kwargs
+from bot.core.discord_io import channel_ref, message_kwargs
 from bot.core.replies import Reply
-from bot.features.reminders.ports import SendFailure
+from bot.features.reminders.ports import ChannelCheck, SendFailure
 
 
 class DiscordSender:
@@ -34,3 +34,19 @@ class DiscordSender:
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             raise SendFailure(f"network: {exc!r}") from exc
         return message.id
+
+
+class DiscordChannels:
+    """Saved channels looked up in the gateway's cache, with the bot's permissions there."""
+
+    def __init__(self, client: discord.Client) -> None:
+        self._client = client
+
+    def check(self, guild_id: int, channel_id: int) -> ChannelCheck | None:
+        guild = self._client.get_guild(guild_id)
+        if guild is None or guild.unavailable:
+            return None
+        channel = guild.get_channel(channel_id)
+        if channel is None:
+            return ChannelCheck(exists=False)
+        return ChannelCheck(exists=True, ref=channel_ref(channel, guild.me))

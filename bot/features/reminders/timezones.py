@@ -1,10 +1,18 @@
-"""Timezone names for admins: case-insensitive lookup and fuzzy suggestions for autocomplete."""
+"""Timezone names for admins: case-insensitive lookup and fuzzy suggestions for autocomplete.
+
+Only places are accepted ("Area/City" names such as America/New_York) and UTC. Abbreviations and
+fixed offsets (EST, MST, HST, GMT, Etc/GMT+5) never change for daylight saving, and POSIX-rule
+or country names (PST8PDT, Japan) are old aliases: a club that picks "EST" posts an hour late all
+summer. They are refused with a suggestion and never offered; reminders saved with one before
+keep working (their zone is not re-checked).
+"""
 
 from __future__ import annotations
 
 import re
 import zoneinfo
 from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from types import MappingProxyType
 
 from rapidfuzz import fuzz, process
@@ -101,8 +109,87 @@ CITY_ALIASES: Mapping[str, str] = MappingProxyType(
         "eastern": "America/New_York",
         "central": "America/Chicago",
         "mountain": "America/Denver",
+        "pacific": "America/Los_Angeles",
+        # Abbreviations people type for their clock: the place whose clock it is (with DST).
+        "est": "America/New_York",
+        "edt": "America/New_York",
+        "cst": "America/Chicago",
+        "cdt": "America/Chicago",
+        "mst": "America/Denver",
+        "mdt": "America/Denver",
+        "pst": "America/Los_Angeles",
+        "pdt": "America/Los_Angeles",
+        "hst": "Pacific/Honolulu",
+        "gmt": "Europe/London",
+        "bst": "Europe/London",
+        "ist": "Europe/Dublin",
+        "cet": "Europe/Berlin",
+        "cest": "Europe/Berlin",
+        "aest": "Australia/Sydney",
+        "aedt": "Australia/Sydney",
+        "nzst": "Pacific/Auckland",
+        "nzdt": "Pacific/Auckland",
     }
 )
+
+# Names that are UTC under another spelling: accepted, and saved as "UTC".
+UTC_ALIASES = frozenset(
+    {"UTC", "Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "UCT", "Universal", "Zulu"}
+)
+
+# The place to suggest for a name that isn't one (compared case-insensitively).
+PLACE_FOR: Mapping[str, str] = MappingProxyType(
+    {
+        "EST": "America/New_York",
+        "EST5EDT": "America/New_York",
+        "CST6CDT": "America/Chicago",
+        "MST": "America/Denver",
+        "MST7MDT": "America/Denver",
+        "PST8PDT": "America/Los_Angeles",
+        "HST": "Pacific/Honolulu",
+        "GMT": "Europe/London",
+        "GMT+0": "Europe/London",
+        "GMT-0": "Europe/London",
+        "GMT0": "Europe/London",
+        "Greenwich": "Europe/London",
+        "Etc/GMT": "Europe/London",
+        "Etc/GMT+0": "Europe/London",
+        "Etc/GMT-0": "Europe/London",
+        "Etc/GMT0": "Europe/London",
+        "Etc/Greenwich": "Europe/London",
+        "GB": "Europe/London",
+        "GB-Eire": "Europe/London",
+        "Eire": "Europe/Dublin",
+        "CET": "Europe/Berlin",
+        "MET": "Europe/Berlin",
+        "EET": "Europe/Athens",
+        "WET": "Europe/Lisbon",
+        "Cuba": "America/Havana",
+        "Egypt": "Africa/Cairo",
+        "Hongkong": "Asia/Hong_Kong",
+        "Iceland": "Atlantic/Reykjavik",
+        "Iran": "Asia/Tehran",
+        "Israel": "Asia/Jerusalem",
+        "Jamaica": "America/Jamaica",
+        "Japan": "Asia/Tokyo",
+        "Kwajalein": "Pacific/Kwajalein",
+        "Libya": "Africa/Tripoli",
+        "NZ": "Pacific/Auckland",
+        "NZ-CHAT": "Pacific/Chatham",
+        "Navajo": "America/Denver",
+        "PRC": "Asia/Shanghai",
+        "Poland": "Europe/Warsaw",
+        "Portugal": "Europe/Lisbon",
+        "ROC": "Asia/Taipei",
+        "ROK": "Asia/Seoul",
+        "Singapore": "Asia/Singapore",
+        "Turkey": "Europe/Istanbul",
+        "W-SU": "Europe/Moscow",
+    }
+)
+_PLACE_FOR_LOWER = MappingProxyType({k.lower(): v for k, v in PLACE_FOR.items()})
+_NOT_PLACE_AREAS = frozenset({"Etc", "SystemV"})
+_ETC_OFFSET = re.compile(r"etc/gmt([+-])([0-9]{1,2})", re.IGNORECASE)
 
 # Old-style names kept in tzdata for compatibility; still valid, but ranked below "Area/City".
 _LEGACY_AREAS = frozenset({"US", "Canada", "Brazil", "Mexico", "Chile", "Etc", "SystemV"})
@@ -116,6 +203,63 @@ _STRONG = 70.0  # below this the query is "weak" and the common zones lead inste
 def iana_zone_names() -> frozenset[str]:
     """Every usable IANA zone name installed (system tz database or the tzdata package)."""
     return frozenset(zoneinfo.available_timezones() - _NOT_ZONES)
+
+
+def is_place(name: str) -> bool:
+    """Whether `name` (an exact zone name) is UTC or a place ("Area/City"), which follows that
+    place's clock changes; abbreviations, fixed offsets and old aliases are not."""
+    if name in UTC_ALIASES:
+        return True
+    return "/" in name and name.split("/", 1)[0] not in _NOT_PLACE_AREAS
+
+
+def _offset_text(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def _winter_offset(zone: zoneinfo.ZoneInfo, year: int) -> timedelta:
+    """The smaller of January's and July's offsets: the standard time, whichever hemisphere."""
+    offsets = [zone.utcoffset(datetime(year, m, 15)) or timedelta(0) for m in (1, 7)]
+    return min(offsets)
+
+
+def place_for(name: str, places: Iterable[str] = COMMON_ZONES) -> str | None:
+    """The place zone an admin typing `name` most likely means, if we can tell."""
+    place = _PLACE_FOR_LOWER.get(name.strip().lower())
+    if place is not None:
+        return place
+    match = _ETC_OFFSET.fullmatch(name.strip())
+    if match is None:
+        return None
+    # POSIX sign: Etc/GMT+5 is five hours *behind* UTC.
+    offset = timedelta(hours=int(match[2])) * (-1 if match[1] == "+" else 1)
+    for candidate in places:
+        if candidate != "UTC" and _winter_offset(zoneinfo.ZoneInfo(candidate), 2026) == offset:
+            return candidate
+    return None
+
+
+def _offsets(zone: zoneinfo.ZoneInfo, year: int = 2026) -> set[timedelta]:
+    return {zone.utcoffset(datetime(year, m, 15)) or timedelta(0) for m in (1, 7)}
+
+
+def not_a_place(name: str) -> str | None:
+    """Why the exact zone name `name` is refused for a schedule, with a suggestion; None if fine."""
+    if is_place(name):
+        return None
+    offsets = _offsets(zoneinfo.ZoneInfo(name))
+    place = place_for(name)
+    place_changes = place is not None and len(_offsets(zoneinfo.ZoneInfo(place))) > 1
+    if len(offsets) == 1 and (place is None or place_changes):
+        why = f"{name} has no daylight saving (it is {_offset_text(offsets.pop())} all year)"
+    else:
+        why = f"{name} is an old name, not a place"
+    if place is not None:
+        return f"{why}; did you mean {place}?"
+    return f"{why}; pick the zone of a city near you, e.g. Europe/London or America/New_York"
 
 
 def _normalise(text: str) -> str:
@@ -133,8 +277,10 @@ class TimezoneIndex:
     """Zone names pre-processed once (start-up), so each autocomplete keystroke is cheap."""
 
     def __init__(self, names: Iterable[str] | None = None) -> None:
-        zones = sorted(iana_zone_names() if names is None else set(names))
-        self._by_lower: Mapping[str, str] = MappingProxyType({z.lower(): z for z in zones})
+        known = sorted(iana_zone_names() if names is None else set(names))
+        # Every name is recognised (so a refusal can say why); only places are offered.
+        self._by_lower: Mapping[str, str] = MappingProxyType({z.lower(): z for z in known})
+        zones = [z for z in known if is_place(z) and (z == "UTC" or z not in UTC_ALIASES)]
         self._common: tuple[str, ...] = tuple(
             z for z in COMMON_ZONES if z in self._by_lower.values()
         )
@@ -158,9 +304,11 @@ class TimezoneIndex:
         self._owners: tuple[str, ...] = tuple(owners)
 
     def __len__(self) -> int:
-        return len(self._by_lower)
+        """How many zones autocomplete may offer."""
+        return len(self._order)
 
     def __contains__(self, name: object) -> bool:
+        """Whether autocomplete may offer `name` (an exact place name or UTC)."""
         return isinstance(name, str) and name in self._order
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,10 +13,14 @@ import pytest
 from bot.app import App
 from bot.core.caller import Caller
 from bot.core.clock import FakeClock
+from bot.core.limits import BUTTON_LABEL, BUTTONS, truncate
+from bot.core.replies import Button, ButtonStyle, Reply
 from bot.core.router import Router
 from bot.core.settings import PROJECT_ROOT
 from bot.features.faq import FaqContext
 from bot.features.faq import handlers as faq
+from bot.features.faq.insights_handlers import vote_buttons
+from bot.features.faq.knowledge import Entry, KnowledgeBase
 from tests.support.cli import run_coach
 
 ROOT = PROJECT_ROOT
@@ -95,12 +100,119 @@ async def test_topics_pages_cover_every_entry(svc: FaqContext) -> None:
         for field in reply.embed.fields:
             seen.update(line.removeprefix("• ") for line in field.value.splitlines())
         page += 1
+        turns = [b for b in reply.buttons if b.custom_id.startswith("rc:topics:")]
         if page >= pages:
-            assert reply.buttons[1].disabled
+            assert turns[1].disabled
             break
         reply = await faq.press_topics(svc, MEMBER, page=page)
         assert reply.edit_original
     assert seen == {e.title for e in svc.knowledge.kb}
+
+
+def _rows_fit(buttons: tuple[Button, ...]) -> bool:
+    """Discord's component limits: at most 25 buttons, rows 0-4, five a row."""
+    rows = Counter(b.row for b in buttons)
+    return (
+        len(buttons) <= BUTTONS
+        and all(r is not None and 0 <= r <= 4 for r in rows)
+        and all(n <= 5 for n in rows.values())
+    )
+
+
+async def test_every_question_on_a_topics_page_opens_its_answer(
+    svc: FaqContext, router: Router
+) -> None:
+    """Issue 13: /topics listed questions nobody could open. Each page has a button per
+    question it lists, in the same order, and pressing one shows that answer (just for the
+    presser); the page turns stay, on a row of their own."""
+    kb = svc.knowledge.kb
+    pages = len(faq.topics_pages(kb))
+    for page in range(pages):
+        reply = await router.press(faq.TOPICS_PAGE.custom_id(page), MEMBER)
+        assert reply.embed is not None
+        listed = [
+            line.removeprefix("• ") for f in reply.embed.fields for line in f.value.splitlines()
+        ]
+        questions = [b for b in reply.buttons if b.custom_id.startswith("rc:faq:")]
+        turns = [b for b in reply.buttons if b.custom_id.startswith("rc:topics:")]
+        assert [b.label for b in questions] == [truncate(t, BUTTON_LABEL) for t in listed]
+        assert len(turns) == 2 and {b.row for b in turns} == {faq.TOPICS_PAGE_ROW}
+        assert faq.TOPICS_PAGE_ROW not in {b.row for b in questions}
+        assert _rows_fit(reply.buttons)
+        for button in questions:
+            answer = await router.press(button.custom_id, MEMBER)
+            assert answer.ephemeral and answer.embed is not None
+            assert answer.embed.title == _entry_of(kb, button).title
+
+
+def test_topics_pages_hold_whole_topics_and_split_a_big_one(svc: FaqContext) -> None:
+    kb = svc.knowledge.kb
+    biggest = max(len(entries) for _, entries in kb.by_topic())
+    for per_page in (biggest - 1, biggest, faq.TOPIC_QUESTIONS_PER_PAGE):
+        pages = faq.topics_pages(kb, per_page)
+        assert all(sum(len(es) for _, es in p) <= per_page for p in pages)
+        flat = [e for p in pages for _, es in p for e in es]
+        assert flat == [e for _, es in kb.by_topic() for e in es]
+        assert all(len(es) <= faq.FIELD_QUESTIONS for p in pages for _, es in p)
+    default = faq.topics_pages(kb)
+    assert len(default) > 1
+    assert max(sum(len(es) for _, es in p) for p in default) <= faq.TOPIC_QUESTIONS_PER_PAGE
+
+
+def _entry_of(kb: KnowledgeBase, button: Button) -> Entry:
+    entry = kb.get(button.custom_id.removeprefix("rc:faq:"))
+    assert entry is not None, button
+    return entry
+
+
+def _related_listed(reply: Reply) -> list[str]:
+    assert reply.embed is not None
+    field = next((f for f in reply.embed.fields if f.name == "Related"), None)
+    return [] if field is None else [line.removeprefix("• ") for line in field.value.splitlines()]
+
+
+async def test_an_answer_lists_exactly_the_related_entries_it_has_buttons_for(
+    svc: FaqContext,
+) -> None:
+    """Issue 13: an answer listed 4 related titles under 3 buttons. Every listed title now has
+    its button and every related button its title, in the same order, with a close call's
+    "Did you mean" too and the votes on row 1: all within Discord's five a row."""
+    kb = svc.knowledge.kb
+    assert any(len(e.related) > 3 for e in kb)  # the case that used to disagree
+    for entry in kb:
+        runner_up = kb.get(entry.related[0]) if entry.related else None
+        unrelated = next(e for e in kb if e != entry and e.id not in entry.related)
+        for close in (None, runner_up, unrelated):
+            reply = faq.answer_reply(
+                svc.renderer, kb, entry, ephemeral=False, close=close,
+                votes=vote_buttons(1),
+            )  # fmt: skip
+            related = [
+                b
+                for b in reply.buttons
+                if b.custom_id.startswith("rc:faq:") and b.style is ButtonStyle.SECONDARY
+            ]
+            titles = [_entry_of(kb, b).title for b in related]
+            assert _related_listed(reply) == titles, (entry.id, close)
+            assert all(
+                b.label == truncate(t, BUTTON_LABEL) for b, t in zip(related, titles, strict=True)
+            )
+            own = [b for b in reply.buttons if b.row is None]
+            assert len(own) <= 5 and len(reply.buttons) <= BUTTONS
+            if close is not None:
+                assert close.title not in _related_listed(reply)  # offered once, by "Did you mean"
+
+
+async def test_public_answer_related_titles_match_buttons_through_the_router(
+    svc: FaqContext, router: Router
+) -> None:
+    entry = next(e for e in svc.knowledge.kb if len(e.related) == 4)
+    reply = await router.run("faq", MEMBER, question=entry.title)
+    assert reply.embed is not None and reply.embed.title == entry.title
+    kb = svc.knowledge.kb
+    related = [_entry_of(kb, b).title for b in reply.buttons if b.custom_id.startswith("rc:faq:")]
+    assert _related_listed(reply) == related and len(related) == 4
+    assert [b.label for b in reply.buttons if b.row == 1] == ["Helpful", "Not helpful"]
 
 
 async def test_kb_reload_needs_manage_server_and_keeps_old_on_error(

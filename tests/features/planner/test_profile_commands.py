@@ -122,6 +122,21 @@ async def test_show_and_delete_without_profile(svc: PlannerContext) -> None:
     assert "nothing to delete" in nothing.content
 
 
+async def test_show_without_a_profile_speaks_of_the_profile(
+    svc: PlannerContext, router: Router
+) -> None:
+    """Issue 13: `/profile show` without a profile said "I can't plan your week". It now says
+    there is no profile and how to create one; /plan still speaks of the plan."""
+    shown = await router.run("profile show", SAM)
+    assert shown.ephemeral
+    assert "don't have a training profile yet" in shown.content
+    assert "`/profile set` creates one" in shown.content
+    assert "plan your week" not in shown.content
+    assert "`/profile show` shows your profile" in shown.content
+    planned = await router.run("plan", SAM)
+    assert "so I can't plan your week" in planned.content
+
+
 async def test_delete_asks_then_removes_the_row(svc: PlannerContext, router: Router) -> None:
     await profile.profile_set(svc, SAM, level="new", goal="muscle", hills="flat", days=3)
     ask = await profile.profile_delete(svc, SAM)

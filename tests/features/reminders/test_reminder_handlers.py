@@ -13,7 +13,9 @@ from bot.core.router import Router
 from bot.features.reminders import RemindersContext
 from bot.features.reminders import handlers as reminders
 from bot.features.reminders import settings_handlers as server_settings
-from bot.features.reminders.repository import MAX_PER_GUILD, Status
+from bot.features.reminders.ports import ChannelCheck
+from bot.features.reminders.repository import MAX_PER_GUILD, NewReminder, Status
+from bot.features.reminders.schedule import Weekday
 from tests.support.reminders import GUILD, MemorySender, dispatcher, utc
 
 ADMIN = Caller(1, "coach-alex", GUILD, 10, can_manage_guild=True)
@@ -248,8 +250,21 @@ async def test_admin_channel_setting(svc) -> None:
     reply = await server_settings.settings_admin_channel(svc, ADMIN, ChannelRef(88, "admins"))
     assert "#admins" in reply.content
     assert (await svc.guild_settings.get(GUILD)).admin_channel_id == 88
-    await server_settings.settings_admin_channel(svc, ADMIN)
+    # Issue 13: without a channel it shows the current one instead of silently clearing it.
+    shown = await server_settings.settings_admin_channel(svc, ADMIN)
+    assert "<#88>" in shown.content and "clear:true" in shown.content
+    assert (await svc.guild_settings.get(GUILD)).admin_channel_id == 88
+    shown = await server_settings.settings_admin_channel(svc, ADMIN, clear=False)
+    assert (await svc.guild_settings.get(GUILD)).admin_channel_id == 88
+    with pytest.raises(UserError) as caught:
+        await server_settings.settings_admin_channel(svc, ADMIN, ChannelRef(89, "x"), clear=True)
+    assert caught.value.context["kind"] == "admin_channel_set_and_clear"
+    assert (await svc.guild_settings.get(GUILD)).admin_channel_id == 88
+    cleared = await server_settings.settings_admin_channel(svc, ADMIN, clear=True)
+    assert "No admin channel" in cleared.content
     assert (await svc.guild_settings.get(GUILD)).admin_channel_id is None
+    shown = await server_settings.settings_admin_channel(svc, ADMIN)
+    assert "none" in shown.content and "Set one" in shown.content
 
 
 async def test_limit_holds_when_two_admins_add_at_once(svc) -> None:
@@ -258,3 +273,162 @@ async def test_limit_holds_when_two_admins_add_at_once(svc) -> None:
     results = await asyncio.gather(_add(svc), _add(svc), return_exceptions=True)
     assert sum(isinstance(r, UserError) for r in results) == 1
     assert await svc.reminders.count_guild(GUILD) == MAX_PER_GUILD
+
+
+# --- issue 13 ----------------------------------------------------------------------------------
+
+
+class Lookup:
+    """Stands in for Discord's channel cache."""
+
+    def __init__(self, **channels: ChannelCheck) -> None:
+        self.channels = {int(k.removeprefix("c")): v for k, v in channels.items()}
+
+    def check(self, guild_id: int, channel_id: int) -> ChannelCheck | None:
+        return self.channels.get(channel_id, ChannelCheck(exists=False))
+
+
+async def _saved_in(svc, tz: str) -> int:
+    """A reminder saved before zones had to be places (written straight to the database)."""
+    saved = await svc.reminders.add(
+        NewReminder(
+            guild_id=GUILD,
+            channel_id=TRAINING.id,
+            weekday=Weekday.FRI,
+            time="06:00",
+            tz=tz,
+            message=None,
+            role_id=None,
+            ends_on=None,
+            created_by=ADMIN.user_id,
+        ),
+        svc.clock.now(),
+        limit=MAX_PER_GUILD,
+    )
+    return saved.id
+
+
+@pytest.mark.parametrize("zone", ["EST", "mst", "HST", "PST8PDT", "Etc/GMT+5", "GMT"])
+async def test_zones_without_daylight_saving_are_refused_with_a_place(
+    svc, router: Router, zone: str
+) -> None:
+    add = await router.run(
+        "reminder add", ADMIN, channel=TRAINING, weekday="fri", time="06:00", timezone=zone
+    )
+    assert "**timezone**" in add.content and "did you mean" in add.content
+    assert await svc.reminders.count_guild(GUILD) == 0
+    setting = await router.run("settings timezone", ADMIN, timezone=zone)
+    assert "did you mean" in setting.content
+    assert (await svc.guild_settings.get(GUILD)).timezone is None
+    choices = await router.complete("settings timezone", "timezone", ADMIN, zone)
+    assert all("/" in c.value or c.value == "UTC" for c in choices)
+    assert not any(c.value.startswith("Etc/") for c in choices)
+
+
+async def test_est_names_new_york_and_autocomplete_offers_it_first(svc, router: Router) -> None:
+    reply = await router.run("settings timezone", ADMIN, timezone="EST")
+    assert "EST has no daylight saving" in reply.content
+    assert "did you mean America/New\\_York?" in reply.content  # escaped for Discord
+    choices = await router.complete("reminder add", "timezone", ADMIN, "EST")
+    assert choices[0].value == "America/New_York"
+
+
+async def test_a_reminder_saved_in_est_keeps_working(svc) -> None:
+    rid = await _saved_in(svc, "EST")
+    edited = await reminders.reminder_edit(svc, ADMIN, rid, time="06:30", message="Hills")
+    r = await svc.reminders.get(rid)
+    assert r is not None and (r.tz, r.time, r.message) == ("EST", "06:30", "Hills")
+    assert "Fridays at 06:30 (EST)" in edited.content
+    preview = await reminders.reminder_preview(svc, ADMIN, rid)
+    assert preview.content.count("<t:") == 4
+    # Changing its zone goes through the check like any new one.
+    with pytest.raises(UserError):
+        await reminders.reminder_edit(svc, ADMIN, rid, timezone="EST5EDT")
+    await reminders.reminder_edit(svc, ADMIN, rid, timezone="America/New_York")
+    r = await svc.reminders.get(rid)
+    assert r is not None and r.tz == "America/New_York"
+
+
+async def test_a_server_timezone_saved_as_est_is_not_used_for_new_reminders(svc) -> None:
+    await svc.guild_settings.set_timezone(GUILD, "EST")
+    with pytest.raises(UserError) as caught:
+        await reminders.reminder_add(svc, ADMIN, TRAINING, "fri", "06:00")
+    assert caught.value.context["kind"] == "server_timezone"
+    assert "America/New_York" in caught.value.context["detail"]
+    await reminders.reminder_add(svc, ADMIN, TRAINING, "fri", "06:00", timezone="America/Chicago")
+    shown = await server_settings.settings_show(svc, ADMIN)
+    assert "EST" in shown.content and "did you mean America/New\\_York?" in shown.content
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"role": RUNNERS, "clear": "role"},
+        {"message": "Hills", "clear": "message"},
+        {"ends_on": "2026-10-31", "clear": "ends_on"},
+    ],
+)
+async def test_edit_refuses_setting_and_clearing_the_same_option(svc, router, options) -> None:
+    await _add(svc, message="Track", role=RoleRef(21, "sprinters"), ends_on="2026-09-30")
+    with pytest.raises(UserError) as caught:
+        await reminders.reminder_edit(svc, ADMIN, 1, **options)
+    assert caught.value.context == {"kind": "set_and_clear", "option": options["clear"]}
+    reply = await router.run("reminder edit", ADMIN, id=1, **options)
+    assert f"clear:{options['clear']}" in reply.content
+    r = await svc.reminders.get(1)
+    assert r is not None and (r.message, r.role_id) == ("Track", 21)
+    assert r.ends_on is not None and r.ends_on.isoformat() == "2026-09-30"
+
+
+async def test_settings_show(svc, router: Router) -> None:
+    empty = await router.run("settings show", ADMIN)
+    assert empty.ephemeral
+    assert "**Timezone:** UTC" in empty.content and "bot's default" in empty.content
+    assert "**Admin channel:** none" in empty.content
+    assert "**Reminders:** 0 of 25" in empty.content and "**Paused:** none" in empty.content
+    refused = await router.run("settings show", MEMBER)
+    assert "Manage Server" in refused.content
+
+    await server_settings.settings_timezone(svc, ADMIN, "Europe/London")
+    await server_settings.settings_admin_channel(svc, ADMIN, ChannelRef(88, "admins"))
+    await _add(svc)
+    await _add(svc)
+    await reminders.reminder_pause(svc, ADMIN, 2)
+    shown = await server_settings.settings_show(svc, ADMIN)
+    assert "**Timezone:** Europe/London (it's 12:00 there now)." in shown.content
+    assert "<#88>: I can't check" in shown.content  # no Discord attached here
+    assert "**Reminders:** 2 of 25" in shown.content
+    assert "**Paused:** #2 in <#11> (paused by an admin)" in shown.content
+
+    svc.channels.attach(Lookup(c88=ChannelCheck(True, ChannelRef(88, "admins"))))
+    try:
+        assert "<#88>: I can post there." in (await router.run("settings show", ADMIN)).content
+        svc.channels.attach(
+            Lookup(c88=ChannelCheck(True, ChannelRef(88, "admins", bot_can_send=False)))
+        )
+        assert "can't post there" in (await router.run("settings show", ADMIN)).content
+        svc.channels.attach(Lookup())
+        shown = await router.run("settings admin_channel", ADMIN)
+        assert "no longer exists" in shown.content
+    finally:
+        svc.channels.attach(None)
+
+
+async def test_the_organiser_s_message_keeps_its_formatting_but_pings_nobody(svc) -> None:
+    text = "**Hill reps** tonight, meet at [the park](https://example.org/park)\n_Bring lights_"
+    await _add(svc, message=f"{text} @everyone @here <@&20> <@&456> <@123>", role=RUNNERS)
+    preview = await reminders.reminder_preview(svc, ADMIN, 1)
+    # The chosen role's mention stays a mention; any other is broken like @everyone.
+    assert "<@&20> <@\u200b&456> <@\u200b123>" in preview.content
+    assert text in preview.content  # not \\*\\*Hill reps\\*\\*, not \\[the park\\]
+    assert "@\u200beveryone @\u200bhere" in preview.content
+    assert preview.mention_roles == ()
+    sender = MemorySender()
+    svc.dispatcher.start(sender)
+    try:
+        await reminders.reminder_test(svc, ADMIN, 1)
+    finally:
+        await svc.dispatcher.stop()
+    (post,) = sender.posts
+    assert post.reply.content.startswith(f"<@&{RUNNERS.id}> {text} @\u200beveryone")
+    assert post.reply.mention_roles == (RUNNERS.id,)

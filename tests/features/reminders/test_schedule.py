@@ -122,6 +122,35 @@ def test_parse_timezone_rejects_non_iana_names(name: str) -> None:
         assert err.value.field == "timezone"
 
 
+@pytest.mark.parametrize(
+    ("name", "place"),
+    [
+        ("EST", "America/New_York"),
+        ("mst", "America/Denver"),
+        ("HST", "Pacific/Honolulu"),
+        ("PST8PDT", "America/Los_Angeles"),
+        ("Etc/GMT+5", "America/New_York"),
+        ("gmt", "Europe/London"),
+    ],
+)
+def test_parse_timezone_refuses_zones_that_are_not_places(name: str, place: str) -> None:
+    for index in (None, TimezoneIndex()):
+        with pytest.raises(ScheduleError, match=f"did you mean {place}") as err:
+            parse_timezone(name, index)
+        assert err.value.field == "timezone"
+
+
+def test_parse_timezone_saves_utc_spellings_as_utc() -> None:
+    assert parse_timezone("Etc/UTC").key == "UTC"
+    assert parse_timezone("zulu", TimezoneIndex()).key == "UTC"
+
+
+def test_a_schedule_saved_in_a_zone_without_dst_still_runs() -> None:
+    # Reminders saved before zones were checked keep their (fixed) zone: no crash, same times.
+    saved = WeeklySchedule(Weekday.FRI, time(6, 0), "EST")
+    assert saved.next_after(utc(2026, 7, 1)) == utc(2026, 7, 3, 11, 0)
+
+
 def test_parse_date_names_its_field() -> None:
     assert parse_date("2028-02-29") == date(2028, 2, 29)
     for bad in ["2027-02-29", "29/02/2028", "2028-2-29", "soon"]:

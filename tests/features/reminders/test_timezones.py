@@ -7,8 +7,11 @@ import pytest
 from bot.features.reminders.timezones import (
     CITY_ALIASES,
     COMMON_ZONES,
+    UTC_ALIASES,
     TimezoneIndex,
     iana_zone_names,
+    is_place,
+    not_a_place,
     suggest_timezones,
 )
 
@@ -95,7 +98,9 @@ def test_canonical_lookup_is_case_insensitive_exact(index: TimezoneIndex) -> Non
     assert index.canonical("London") is None
     assert index.canonical("localtime") is None
     assert "Asia/Kolkata" in index and "asia/kolkata" not in index
-    assert len(index) == len(iana_zone_names())
+    # Every name is looked up (so a refusal can say why); only places are offered.
+    assert index.canonical("est") == "EST" and "EST" not in index
+    assert len(index) == len({z for z in iana_zone_names() if is_place(z)} - UTC_ALIASES) + 1
 
 
 def test_index_over_a_custom_name_list() -> None:
@@ -110,3 +115,81 @@ def test_index_over_a_custom_name_list() -> None:
 def test_wrapper_matches_index(index: TimezoneIndex) -> None:
     assert suggest_timezones("sydny") == index.suggest("sydny")
     assert suggest_timezones("berlin", limit=1, index=index) == ["Europe/Berlin"]
+
+
+# Issue 13: "Fridays 06:00 EST" posted at 07:00 New York time all summer.
+NOT_PLACES = ["EST", "MST", "HST", "PST8PDT", "EST5EDT", "GMT", "Etc/GMT+5", "Japan", "CET"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "e",
+        "es",
+        "est",
+        "EST",
+        "mst",
+        "hst",
+        "pst8",
+        "gmt",
+        "etc",
+        "etc/gmt",
+        "etc/gmt+5",
+        "japan",
+        "cet",
+        "a",
+        "us",
+    ],
+)
+def test_autocomplete_never_offers_a_zone_that_is_not_a_place(
+    index: TimezoneIndex, query: str
+) -> None:
+    results = index.suggest(query)
+    assert results
+    assert all(is_place(z) for z in results), results
+    assert not set(results) & (UTC_ALIASES - {"UTC"})
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("EST", "America/New_York"),
+        ("pst", "America/Los_Angeles"),
+        ("gmt", "Europe/London"),
+        ("mst", "America/Denver"),
+        ("hst", "Pacific/Honolulu"),
+    ],
+)
+def test_an_abbreviation_leads_to_the_place_whose_clock_it_is(
+    index: TimezoneIndex, query: str, first: str
+) -> None:
+    assert index.suggest(query)[0] == first
+
+
+def test_places_and_utc_are_accepted_the_rest_say_what_to_use() -> None:
+    for name in [
+        "Europe/London",
+        "America/New_York",
+        "US/Eastern",
+        "UTC",
+        "Etc/UTC",
+        "America/Argentina/Buenos_Aires",
+        "America/Phoenix",
+    ]:
+        assert is_place(name) and not_a_place(name) is None
+    assert not_a_place("EST") == (
+        "EST has no daylight saving (it is UTC-5 all year); did you mean America/New_York?"
+    )
+    assert not_a_place("Etc/GMT+5") == (
+        "Etc/GMT+5 has no daylight saving (it is UTC-5 all year); did you mean America/New_York?"
+    )
+    assert not_a_place("Etc/GMT-10").endswith("did you mean Australia/Sydney?")
+    assert not_a_place("PST8PDT") == (
+        "PST8PDT is an old name, not a place; did you mean America/Los_Angeles?"
+    )
+    assert not_a_place("HST").endswith("did you mean Pacific/Honolulu?")
+    assert "city near you" in not_a_place("Etc/GMT+12")
+    for name in iana_zone_names():
+        if not is_place(name):
+            assert not_a_place(name)
