@@ -9,8 +9,15 @@ send it, wait for the bot's answer, think for a random 1-3 s. Latency is from th
 dispatching INTERACTION_CREATE to the bot's callback arriving. Prints, never asserts.
 
 `--bare` then runs the same loop (same members, seed and duration, a fresh fake Discord) against
-`bench.bare_bot`, a minimal discord.py bot that answers the same commands with a dictionary
-lookup, and prints both bots' CPU per interaction and latencies, and the ratios coach/bare.
+`bench.unscored_bot` (the coach with the FAQ matcher's scoring replaced by a constant answer) and
+`bench.bare_bot` (a minimal discord.py bot that answers the same commands with a dictionary
+lookup), and prints the three bots' CPU per interaction and latencies, and the ratios over bare.
+
+`--knee` instead searches each bot's knee: on one bot process, windows of `--knee-window` s with
+`--knee-start` members, then x`--knee-factor` members per window (`--think` shortens the pause
+to offer more load per member), until the p99 passes `--knee-p99` ms (100) or an answer is late
+or lost; it prints the highest answered interactions/s that stayed under, per bot, and the
+ratios over bare (with `--bare`: coach, unscored and bare; else the coach alone).
 
 This process's own garbage collector is kept out of the measurement: after setup everything
 alive is collected and frozen (`gc.freeze()`, so it is never scanned again) and the collector is
@@ -25,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
 import os
@@ -46,13 +54,16 @@ WINDOW_S = 3.0  # Discord's deadline for the first answer to an interaction
 ANSWER_TIMEOUT_S = 10.0
 START_TIMEOUT_S = 60.0
 IDLE_S = 1.0
+THINK_S = (1.0, 3.0)  # a member's pause between answers, uniform
 QUESTIONS_FILE = ROOT / "tests" / "data" / "faq_questions.jsonl"
 PREFIXES = ["hil", "prot", "calf", "sprint", "marath", "lift", "recov", "stud", "trail", ""]
 KINDS = ("faq", "autocomplete", "plan")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 COACH_ARGV = ("-m", "bot", "run")
+UNSCORED_ARGV = ("-m", "bench.unscored_bot")
 BARE_ARGV = ("-m", "bench.bare_bot")
+BOTS = (("coach", COACH_ARGV), ("unscored", UNSCORED_ARGV), ("bare", BARE_ARGV))
 
 
 def _questions() -> list[str]:
@@ -60,9 +71,17 @@ def _questions() -> list[str]:
 
 
 class Driver:
-    def __init__(self, fake: FakeDiscord, guild: Guild, channel: Channel, seed: int) -> None:
+    def __init__(
+        self,
+        fake: FakeDiscord,
+        guild: Guild,
+        channel: Channel,
+        seed: int,
+        think: tuple[float, float] = THINK_S,
+    ) -> None:
         self.fake, self.guild, self.channel = fake, guild, channel
         self.rng = random.Random(seed)
+        self.think = think
         self.questions = _questions()
         self.latency: dict[str, list[float]] = {kind: [] for kind in KINDS}
         self.outcomes: Counter[str] = Counter()
@@ -97,7 +116,7 @@ class Driver:
         weights = [5, 3, 2] if self.has_plan else [5, 3]
         while time.perf_counter() < deadline:
             await self.one(user, self.rng.choices(kinds, weights)[0])
-            think = self.rng.uniform(1.0, 3.0)  # drawn always, so the sequence is the seed's
+            think = self.rng.uniform(*self.think)  # drawn always, so the sequence is the seed's
             await asyncio.sleep(max(0.0, min(think, deadline - time.perf_counter())))
 
 
@@ -132,74 +151,118 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
-async def run_load(
-    label: str, argv: tuple[str, ...], members: int, duration: float, seed: int
-) -> Result:
-    """Start one bot against a fresh fake Discord, drive it for `duration` s, stop it."""
-    result = Result(label, members)
-    with tempfile.TemporaryDirectory(prefix="coach-load-") as tmp:
-        async with FakeDiscord(validate=False) as fake:
-            guild = fake.add_guild("Load Harriers")
-            channel = fake.add_channel(guild, "general")
-            users = [fake.add_member(guild, f"runner{i}") for i in range(members)]
-            proc = await asyncio.create_subprocess_exec(
+class _Session:
+    """One bot subprocess against its own fake Discord; windows of load are run on it in turn."""
+
+    def __init__(self, label: str, argv: tuple[str, ...]) -> None:
+        self.label, self.argv = label, argv
+        self.users: list[User] = []
+        self.profiled = 0
+        self.has_plan = False
+
+    async def __aenter__(self) -> _Session:
+        self._stack = contextlib.AsyncExitStack()
+        await self._stack.__aenter__()
+        try:
+            tmp = self._stack.enter_context(tempfile.TemporaryDirectory(prefix="coach-load-"))
+            self.fake = await self._stack.enter_async_context(FakeDiscord(validate=False))
+            self.guild = self.fake.add_guild("Load Harriers")
+            self.channel = self.fake.add_channel(self.guild, "general")
+            self.proc = await asyncio.create_subprocess_exec(
                 sys.executable,
-                *argv,
+                *self.argv,
                 cwd=ROOT,
-                env={**bot_env(fake, Path(tmp) / "load.db"), "LOG_LEVEL": "WARNING"},
+                env={**bot_env(self.fake, Path(tmp) / "load.db"), "LOG_LEVEL": "WARNING"},
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=asyncio.subprocess.DEVNULL,
                 stderr=asyncio.subprocess.DEVNULL,
             )
-            try:
-                await fake.wait_until(
-                    lambda: (
-                        proc.returncode is not None
-                        or (bool(fake.command_syncs) and fake.gateway.connected)
-                    ),
-                    START_TIMEOUT_S,
-                    f"{label}: the command sync and the gateway",
+            self._stack.push_async_callback(self._stop)
+            proc = self.proc
+            await self.fake.wait_until(
+                lambda: (
+                    proc.returncode is not None
+                    or (bool(self.fake.command_syncs) and self.fake.gateway.connected)
+                ),
+                START_TIMEOUT_S,
+                f"{self.label}: the command sync and the gateway",
+            )
+            if proc.returncode is not None:
+                raise RuntimeError(
+                    f"{self.label} exited with {proc.returncode} before it was ready"
                 )
-                if proc.returncode is not None:
-                    raise RuntimeError(f"{label} exited with {proc.returncode} before it was ready")
-                driver = Driver(fake, guild, channel, seed)
-                names = {c["name"] for c in fake.command_syncs[-1][1]}
-                driver.has_plan = {"plan", "profile"} <= names
-                if driver.has_plan:
-                    await _create_profiles(fake, guild, channel, users)
-                idle_before = _cpu_seconds(proc.pid)
-                await asyncio.sleep(IDLE_S)  # what the bot burns with nobody talking to it
-                result.idle = (_cpu_seconds(proc.pid) - idle_before) / IDLE_S
-                gc.collect()
-                gc.freeze()  # setup's objects: never scanned again
-                gc.disable()  # no collector pauses in this process while measuring
-                collections = sum(s["collections"] for s in gc.get_stats())
-                try:
-                    cpu_before = _cpu_seconds(proc.pid)
-                    own_before = time.process_time()
-                    started = time.perf_counter()
-                    deadline = started + duration
-                    await asyncio.gather(*(driver.member(u, deadline) for u in users))
-                    result.wall = time.perf_counter() - started
-                    result.cpu = _cpu_seconds(proc.pid) - cpu_before
-                    result.own = time.process_time() - own_before
-                    result.gc_runs = sum(s["collections"] for s in gc.get_stats()) - collections
-                finally:
-                    gc.enable()
-                    gc.unfreeze()
-                    gc.collect()
-                result.rss = rss_mb(proc.pid)
-                result.threads = _threads(proc.pid)
-                result.outcomes, result.latency = driver.outcomes, driver.latency
-            finally:
-                if proc.returncode is None:
-                    proc.send_signal(signal.SIGTERM)
-                    try:
-                        await asyncio.wait_for(proc.wait(), 30)
-                    except TimeoutError:
-                        proc.kill()
-                        await proc.wait()
-    return result
+            names = {c["name"] for c in self.fake.command_syncs[-1][1]}
+            self.has_plan = {"plan", "profile"} <= names
+        except BaseException:
+            await self._stack.aclose()
+            raise
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._stack.aclose()
+
+    async def _stop(self) -> None:
+        if self.proc.returncode is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(self.proc.wait(), 30)
+            except TimeoutError:
+                self.proc.kill()
+                await self.proc.wait()
+
+    async def ensure_members(self, members: int) -> None:
+        """At least `members` members, each with a profile when the bot has /plan."""
+        while len(self.users) < members:
+            self.users.append(self.fake.add_member(self.guild, f"runner{len(self.users)}"))
+        if self.has_plan and self.profiled < members:
+            await _create_profiles(
+                self.fake, self.guild, self.channel, self.users[self.profiled : members]
+            )
+            self.profiled = members
+
+    async def window(
+        self, members: int, duration: float, seed: int, think: tuple[float, float] = THINK_S
+    ) -> Result:
+        """Drive the first `members` members for `duration` s and measure."""
+        await self.ensure_members(members)
+        proc, result = self.proc, Result(self.label, members)
+        driver = Driver(self.fake, self.guild, self.channel, seed, think)
+        driver.has_plan = self.has_plan
+        idle_before = _cpu_seconds(proc.pid)
+        await asyncio.sleep(IDLE_S)  # what the bot burns with nobody talking to it
+        result.idle = (_cpu_seconds(proc.pid) - idle_before) / IDLE_S
+        gc.collect()
+        gc.freeze()  # setup's objects: never scanned again
+        gc.disable()  # no collector pauses in this process while measuring
+        collections = sum(s["collections"] for s in gc.get_stats())
+        try:
+            cpu_before = _cpu_seconds(proc.pid)
+            own_before = time.process_time()
+            started = time.perf_counter()
+            deadline = started + duration
+            await asyncio.gather(*(driver.member(u, deadline) for u in self.users[:members]))
+            result.wall = time.perf_counter() - started
+            result.cpu = _cpu_seconds(proc.pid) - cpu_before
+            result.own = time.process_time() - own_before
+            result.gc_runs = sum(s["collections"] for s in gc.get_stats()) - collections
+        finally:
+            gc.enable()
+            gc.unfreeze()
+            gc.collect()
+        if proc.returncode is not None:
+            raise RuntimeError(f"{self.label} exited with {proc.returncode} during the load")
+        result.rss = rss_mb(proc.pid)
+        result.threads = _threads(proc.pid)
+        result.outcomes, result.latency = driver.outcomes, driver.latency
+        return result
+
+
+async def run_load(
+    label: str, argv: tuple[str, ...], members: int, duration: float, seed: int
+) -> Result:
+    """Start one bot against a fresh fake Discord, drive it for `duration` s, stop it."""
+    async with _Session(label, argv) as session:
+        return await session.window(members, duration, seed)
 
 
 async def bench(members: int, duration: float, seed: int, bare: bool) -> None:
@@ -207,11 +270,119 @@ async def bench(members: int, duration: float, seed: int, bare: bool) -> None:
     _report(coach)
     if not bare:
         return
+    results = [coach]
+    for label, argv in BOTS[1:]:
+        print()
+        results.append(await run_load(label, argv, members, duration, seed))
+        _report(results[-1])
     print()
-    floor = await run_load("bare", BARE_ARGV, members, duration, seed)
-    _report(floor)
+    _compare(results)
+
+
+@dataclass
+class Knee:
+    label: str
+    steps: list[Result] = field(default_factory=list)
+    passed: Result | None = None  # the highest-load step with p99 under the limit, none lost
+    why: str = ""  # what ended the search
+
+
+def _rate(r: Result) -> float:
+    return r.answered / r.wall if r.wall else 0.0
+
+
+async def knee(
+    label: str,
+    argv: tuple[str, ...],
+    *,
+    start: int,
+    factor: float,
+    most: int,
+    window: float,
+    seed: int,
+    p99_ms: float,
+    think: tuple[float, float],
+) -> Knee:
+    """Raise the members (so the offered load) by `factor` per window of `window` s, on one bot
+    process, until the p99 passes `p99_ms` or an answer comes late or never; the knee is the
+    last window that stayed under. Each window is measured as `run_load` measures one."""
+    found = Knee(label)
+    members, step = start, 0
+    async with _Session(label, argv) as session:
+        while True:
+            r = await session.window(members, window, seed + step, think)
+            found.steps.append(r)
+            p99 = 1000 * _pct(r.all_latency(), 0.99)
+            bad = r.outcomes["late"] + r.outcomes["lost"]
+            print(
+                f"  [{label}] {members:>5} members: {_rate(r):7.1f} answered/s, p50 "
+                f"{1000 * statistics.median(r.all_latency() or [float('nan')]):6.1f} ms, "
+                f"p99 {p99:6.1f} ms, late/lost {bad}, bot CPU {100 * r.cpu / r.wall:.0f}%, "
+                f"driver CPU {100 * r.own / r.wall:.0f}% of one core",
+                flush=True,
+            )
+            if bad or not p99 <= p99_ms:
+                found.why = f"p99 {p99:.1f} ms" + (f", {bad} late/lost" if bad else "")
+                break
+            found.passed = r
+            if members >= most:
+                found.why = f"reached --knee-max {most} members (the knee is higher)"
+                break
+            members, step = min(most, max(members + 1, round(members * factor))), step + 1
+    return found
+
+
+async def knee_bench(
+    bots: tuple[tuple[str, tuple[str, ...]], ...],
+    *,
+    start: int,
+    factor: float,
+    most: int,
+    window: float,
+    seed: int,
+    p99_ms: float,
+    think: tuple[float, float],
+) -> None:
+    print(
+        f"knee search: members from {start} x{factor} per {window:.0f} s window (think "
+        f"{think[0]:g}-{think[1]:g} s), until p99 > {p99_ms:.0f} ms or an answer is late/lost"
+    )
+    knees = []
+    for label, argv in bots:
+        knees.append(
+            await knee(
+                label,
+                argv,
+                start=start,
+                factor=factor,
+                most=most,
+                window=window,
+                seed=seed,
+                p99_ms=p99_ms,
+                think=think,
+            )
+        )
     print()
-    _compare(coach, floor)
+    print(f"highest load with p99 under {p99_ms:.0f} ms (answered interactions/s):")
+    floor = knees[-1].passed
+    for k in knees:
+        if k.passed is None:
+            print(f"  {k.label:<9} none: the first window already failed ({k.why})")
+            continue
+        r = k.passed
+        ratio = ""
+        if floor is not None and k is not knees[-1]:
+            ratio = f"; {k.label}/{knees[-1].label} {_ratio(_rate(r), _rate(floor), 2)}"
+        print(
+            f"  {k.label:<9} {_rate(r):7.1f}/s at {r.members} members "
+            f"(p99 {1000 * _pct(r.all_latency(), 0.99):.1f} ms, "
+            f"{r.cpu_ms_per_interaction:.2f} ms CPU per interaction); stopped: {k.why}{ratio}"
+        )
+        if r.own / r.wall > 0.8:
+            print(
+                f"  {'':<9} warning: the driver used {100 * r.own / r.wall:.0f}% of a core "
+                "in that window, so it may be the limit, not the bot"
+            )
 
 
 async def _create_profiles(
@@ -279,33 +450,41 @@ def _latency_line(label: str, seconds: list[float]) -> str:
     )
 
 
-def _ratio(a: float, b: float) -> str:
-    return f"{a / b:.1f}x" if b > 0 else "n/a"
+def _ratio(a: float, b: float, digits: int = 1) -> str:
+    return f"{a / b:.{digits}f}x" if b > 0 else "n/a"
 
 
-def _compare(coach: Result, floor: Result) -> None:
-    print("coach vs bare discord.py (same load, same seed):")
-    c, b = coach.cpu_ms_per_interaction, floor.cpu_ms_per_interaction
-    print(f"  CPU per interaction  coach {c:.2f} ms  bare {b:.2f} ms  ratio {_ratio(c, b)}")
-    print(
-        f"  answered             coach {coach.answered}  bare {floor.answered}  "
-        f"(lost {coach.outcomes['lost']} / {floor.outcomes['lost']})"
+def _compare(results: list[Result]) -> None:
+    """Each bot beside the last (the bare floor), with ratios over it."""
+    floor = results[-1]
+    names = " / ".join(r.label for r in results)
+    print(f"{names} (same load, same seed; ratios are over {floor.label}):")
+    b = floor.cpu_ms_per_interaction
+    cpu = "  ".join(f"{r.label} {r.cpu_ms_per_interaction:.2f} ms" for r in results)
+    ratios = "  ".join(
+        f"{r.label}/{floor.label} {_ratio(r.cpu_ms_per_interaction, b)}" for r in results[:-1]
     )
-    print(
-        f"  {'':<12} {'p50 coach':>10} {'p50 bare':>9} {'ratio':>6}"
-        f" {'p99 coach':>10} {'p99 bare':>9} {'ratio':>6}"
-    )
-    rows = [(k, coach.latency.get(k, []), floor.latency.get(k, [])) for k in KINDS]
-    rows.append(("all", coach.all_latency(), floor.all_latency()))
-    for kind, ours, theirs in rows:
-        if not ours or not theirs:
+    print(f"  CPU per interaction  {cpu}  ratio {ratios}")
+    answered = "  ".join(f"{r.label} {r.answered}" for r in results)
+    lost = " / ".join(str(r.outcomes["lost"]) for r in results)
+    print(f"  answered             {answered}  (lost {lost})")
+    over = [f"{r.label}/{floor.label}" for r in results[:-1]]
+    width = max(6, *(len(o) for o in over))
+    header = "".join(f" {'p50 ' + r.label:>13}" for r in results)
+    header += "".join(f" {o:>{width}}" for o in over)
+    header += "".join(f" {'p99 ' + r.label:>13}" for r in results)
+    header += "".join(f" {o:>{width}}" for o in over)
+    print(f"  {'':<12}{header}")
+    for kind in (*KINDS, "all"):
+        series = [r.all_latency() if kind == "all" else r.latency.get(kind, []) for r in results]
+        if not all(series):
             continue
-        o50, t50 = 1000 * statistics.median(ours), 1000 * statistics.median(theirs)
-        o99, t99 = 1000 * _pct(ours, 0.99), 1000 * _pct(theirs, 0.99)
-        print(
-            f"  {kind:<12} {o50:>8.1f}ms {t50:>7.1f}ms {_ratio(o50, t50):>6}"
-            f" {o99:>8.1f}ms {t99:>7.1f}ms {_ratio(o99, t99):>6}"
-        )
+        line = f"  {kind:<12}"
+        for q in (0.5, 0.99):
+            ms = [1000 * (statistics.median(v) if q == 0.5 else _pct(v, q)) for v in series]
+            line += "".join(f" {v:>11.1f}ms" for v in ms)
+            line += "".join(f" {_ratio(v, ms[-1]):>{width}}" for v in ms[:-1])
+        print(line)
 
 
 def main() -> None:
@@ -316,9 +495,45 @@ def main() -> None:
     parser.add_argument(
         "--bare",
         action="store_true",
-        help="also run the same load against bench.bare_bot and print the ratios",
+        help="also run the same load against bench.unscored_bot and bench.bare_bot and print "
+        "the ratios over bare",
+    )
+    parser.add_argument(
+        "--knee",
+        action="store_true",
+        help="instead, find each bot's highest load with p99 under --knee-p99 (coach, "
+        "unscored, bare; only coach without --bare)",
+    )
+    parser.add_argument("--knee-start", type=int, default=50, help="members in the first window")
+    parser.add_argument("--knee-factor", type=float, default=1.5, help="members x this per step")
+    parser.add_argument("--knee-max", type=int, default=3000, help="stop at this many members")
+    parser.add_argument("--knee-window", type=float, default=6.0, help="seconds per step")
+    parser.add_argument("--knee-p99", type=float, default=100.0, help="p99 limit, ms")
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=THINK_S,
+        metavar=("LOW", "HIGH"),
+        help="knee search: each member's pause between answers, uniform seconds (shorter "
+        "offers more load per member)",
     )
     args = parser.parse_args()
+    if args.knee:
+        bots = BOTS if args.bare else BOTS[:1]
+        asyncio.run(
+            knee_bench(
+                bots,
+                start=args.knee_start,
+                factor=args.knee_factor,
+                most=args.knee_max,
+                window=args.knee_window,
+                seed=args.seed,
+                p99_ms=args.knee_p99,
+                think=tuple(args.think),
+            )
+        )
+        return
     asyncio.run(bench(args.members, args.duration, args.seed, args.bare))
 
 
