@@ -291,21 +291,27 @@ def _rate(r: Result) -> float:
     return r.answered / r.wall if r.wall else 0.0
 
 
-async def knee(
-    label: str,
-    argv: tuple[str, ...],
-    *,
-    start: int,
-    factor: float,
-    most: int,
-    window: float,
-    seed: int,
-    p99_ms: float,
-    think: tuple[float, float],
-) -> Knee:
+@dataclass(frozen=True)
+class KneePlan:
+    """How the knee search raises the load: members from `start`, times `factor` per window of
+    `window` s, at most `most`, until the p99 passes `p99_ms`."""
+
+    start: int
+    factor: float
+    most: int
+    window: float
+    seed: int
+    p99_ms: float
+    think: tuple[float, float]
+
+
+async def knee(label: str, argv: tuple[str, ...], plan: KneePlan) -> Knee:
     """Raise the members (so the offered load) by `factor` per window of `window` s, on one bot
     process, until the p99 passes `p99_ms` or an answer comes late or never; the knee is the
     last window that stayed under. Each window is measured as `run_load` measures one."""
+    start, factor, most, window, seed, p99_ms, think = (
+        plan.start, plan.factor, plan.most, plan.window, plan.seed, plan.p99_ms, plan.think
+    )  # fmt: skip
     found = Knee(label)
     members, step = start, 0
     async with _Session(label, argv) as session:
@@ -332,36 +338,17 @@ async def knee(
     return found
 
 
-async def knee_bench(
-    bots: tuple[tuple[str, tuple[str, ...]], ...],
-    *,
-    start: int,
-    factor: float,
-    most: int,
-    window: float,
-    seed: int,
-    p99_ms: float,
-    think: tuple[float, float],
-) -> None:
+async def knee_bench(bots: tuple[tuple[str, tuple[str, ...]], ...], plan: KneePlan) -> None:
+    start, factor, window, p99_ms, think = (
+        plan.start, plan.factor, plan.window, plan.p99_ms, plan.think
+    )  # fmt: skip
     print(
         f"knee search: members from {start} x{factor} per {window:.0f} s window (think "
         f"{think[0]:g}-{think[1]:g} s), until p99 > {p99_ms:.0f} ms or an answer is late/lost"
     )
     knees = []
     for label, argv in bots:
-        knees.append(
-            await knee(
-                label,
-                argv,
-                start=start,
-                factor=factor,
-                most=most,
-                window=window,
-                seed=seed,
-                p99_ms=p99_ms,
-                think=think,
-            )
-        )
+        knees.append(await knee(label, argv, plan))
     print()
     print(f"highest load with p99 under {p99_ms:.0f} ms (answered interactions/s):")
     floor = knees[-1].passed
@@ -524,13 +511,15 @@ def main() -> None:
         asyncio.run(
             knee_bench(
                 bots,
-                start=args.knee_start,
-                factor=args.knee_factor,
-                most=args.knee_max,
-                window=args.knee_window,
-                seed=args.seed,
-                p99_ms=args.knee_p99,
-                think=tuple(args.think),
+                KneePlan(
+                    start=args.knee_start,
+                    factor=args.knee_factor,
+                    most=args.knee_max,
+                    window=args.knee_window,
+                    seed=args.seed,
+                    p99_ms=args.knee_p99,
+                    think=tuple(args.think),
+                ),
             )
         )
         return

@@ -13,6 +13,7 @@ import logging
 from datetime import timedelta
 
 from bot.core.clock import Clock
+from bot.core.passes import PassSignal
 from bot.features.faq.insights_repository import InsightsRepository, Pruned
 
 log = logging.getLogger(__name__)
@@ -36,8 +37,7 @@ class RetentionCleaner:
         self.retention = retention
         self.interval = interval
         self.passes = 0  # completed passes, for tests and logs
-        self._wake = asyncio.Event()
-        self._waiters: list[asyncio.Future[None]] = []
+        self._signal = PassSignal()
         self._task: asyncio.Task[None] | None = None
 
     async def run_once(self) -> Pruned:
@@ -65,9 +65,7 @@ class RetentionCleaner:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-        for waiter in self._waiters:
-            if not waiter.done():
-                waiter.cancel()
+        self._signal.abandon()
 
     @property
     def running(self) -> bool:
@@ -77,15 +75,11 @@ class RetentionCleaner:
         """Run a pass now and wait until it is done (tests steer the clock, then poke)."""
         if not self.running:
             raise RuntimeError("the retention cleaner is not running")
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters.append(waiter)
-        self._wake.set()
-        await waiter
+        await self._signal.poke()
 
     async def _run(self) -> None:
         while True:
-            self._wake.clear()
-            waiters, self._waiters = self._waiters, []
+            waiters = self._signal.begin()
             delay = self.interval
             try:
                 await self.run_once()
@@ -96,8 +90,5 @@ class RetentionCleaner:
                 log.exception("retention pass failed; retrying in %s", RETRY)
                 delay = min(RETRY, self.interval)
             self.passes += 1
-            for waiter in waiters:
-                if not waiter.done():
-                    waiter.set_result(None)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), delay.total_seconds())
+            self._signal.end(waiters)
+            await self._signal.sleep(delay.total_seconds())

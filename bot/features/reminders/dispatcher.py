@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.core.clock import Clock
+from bot.core.passes import PassSignal
 from bot.core.render import Renderer
 from bot.core.replies import Reply
 from bot.features.faq import KnowledgeStore
@@ -92,8 +93,7 @@ class ReminderDispatcher:
         self.retry_delays = tuple(retry_delays)
         self._sleep = sleep
         self._slots = asyncio.Semaphore(concurrency)
-        self._wake = asyncio.Event()
-        self._waiters: list[asyncio.Future[None]] = []
+        self._signal = PassSignal()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self.next_due: datetime | None = None  # for logs and tests
@@ -116,40 +116,34 @@ class ReminderDispatcher:
         if task is None:
             return
         self._stopping = True
-        self._wake.set()
+        self._signal.wake()
         try:
             await asyncio.wait_for(asyncio.shield(task), STOP_GRACE_SECONDS)
         except TimeoutError:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        for waiter in self._waiters:
-            if not waiter.done():
-                waiter.cancel()
+        self._signal.abandon()
 
     @property
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
 
     def wake(self) -> None:
-        self._wake.set()
+        self._signal.wake()
 
     async def poke(self) -> None:
         """Wake the task and wait until a full pass that started after this call is done."""
         if not self.running:
             raise RuntimeError("the reminder dispatcher is not running")
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters.append(waiter)
-        self._wake.set()
-        await waiter
+        await self._signal.poke()
 
     # -- the loop ------------------------------------------------------------------------------
 
     async def _run(self) -> None:
         first = True
         while not self._stopping:
-            self._wake.clear()
-            waiters, self._waiters = self._waiters, []
+            waiters = self._signal.begin()
             try:
                 if first:
                     await self._recover_claims()
@@ -161,17 +155,13 @@ class ReminderDispatcher:
                 # A bad row or a database hiccup must not end reminders for everyone.
                 log.exception("reminder pass failed; retrying shortly")
                 self.next_due = self.clock.now() + timedelta(seconds=30)
-            for waiter in waiters:
-                if not waiter.done():
-                    waiter.set_result(None)
+            self._signal.end(waiters)
             if self._stopping:
                 break
             delay = MAX_SLEEP_SECONDS
             if self.next_due is not None:
                 delay = (self.next_due - self.clock.now()).total_seconds()
-            delay = min(max(delay, 0.0), MAX_SLEEP_SECONDS)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), delay)
+            await self._signal.sleep(min(delay, MAX_SLEEP_SECONDS))
 
     async def run_due(self) -> datetime | None:
         """Post (or record as missed) everything due now; returns the next due instant."""
