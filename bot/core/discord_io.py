@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
@@ -156,26 +156,38 @@ async def respond(
     work: Awaitable[Reply],
     *,
     likely_ephemeral: bool = False,
-    modal_late: Reply | None = None,
+    modal_late: Callable[[], Reply] | None = None,
 ) -> None:
     """Answer with the reply, deferring first if the work is slow.
 
     Handler errors are the router's to turn into replies; a reply Discord refuses is logged,
     not raised. A form (modal) can only open as the first answer: `modal_late` is sent instead
-    when the work took so long that the interaction had to be deferred.
+    when the work took so long that the interaction had to be deferred (`modal_late()` makes
+    it then, so the common case renders nothing extra).
+
+    The work runs in the caller's own task; a timer starts the defer beside it when the work
+    passes DEFER_AFTER_SECONDS (no second task, shield or timeout per interaction: most
+    answers take a few milliseconds and never need one).
     """
-    task = asyncio.ensure_future(work)
-    deferred: bool | None = None  # None: not deferred; else the ephemerality of the defer
+    loop = asyncio.get_running_loop()
+    deferring: asyncio.Task[bool] | None = None
+
+    def defer() -> None:
+        nonlocal deferring
+        deferring = loop.create_task(_defer(interaction, likely_ephemeral))
+
+    timer = loop.call_later(DEFER_AFTER_SECONDS, defer)
     try:
-        reply = await asyncio.wait_for(asyncio.shield(task), DEFER_AFTER_SECONDS)
-    except TimeoutError:
-        if await _defer(interaction, likely_ephemeral):
-            deferred = likely_ephemeral
-        reply = await task
+        reply = await work
+    finally:
+        timer.cancel()
+    deferred: bool | None = None  # None: not deferred; else the ephemerality of the defer
+    if deferring is not None and await deferring:
+        deferred = likely_ephemeral
     if reply.modal is not None and deferred is not None and modal_late is not None:
         log.warning("modal %s for interaction %s was ready too late", reply.modal.custom_id,
                     interaction.id)  # fmt: skip
-        reply = modal_late
+        reply = modal_late()
     await send_reply(interaction, reply, deferred=deferred)
 
 

@@ -6,10 +6,11 @@ with /kb add|edit|remove|list in club_handlers.py); in a DM, the articles only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from bot.core.caller import Caller, UserError, require_manage_guild
 from bot.core.limits import BUTTON_LABEL, truncate
+from bot.core.memo import Recent
 from bot.core.render import Renderer
 from bot.core.replies import Button, ButtonStyle, Choice, Reply
 from bot.core.router import ButtonRoute
@@ -32,6 +33,12 @@ TOPIC_QUESTIONS_PER_PAGE = 20
 TOPICS_PAGE_ROW = 4
 FIELD_QUESTIONS = 10
 CLUB_CHOICES = 10  # at most this many of the 25 suggestions are club entries
+# Private answers kept (an answer repeated in its channel, a related-entry button's): each is a
+# pure function of the knowledge snapshot, the entry, its close call and second part.
+PRIVATE_ANSWERS = 1024
+
+# (entry id, repeated, close call's id, second part's id) -> (the snapshot, its reply)
+AnswerKey = tuple[str, bool, str | None, str | None]
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,9 @@ class FaqContext(InsightsContext):
     knowledge: KnowledgeStore
     cooldown: RepeatCooldown
     club: ClubStore
+    answers: Recent[AnswerKey, tuple[KnowledgeBase, Reply]] = field(
+        default_factory=lambda: Recent(PRIVATE_ANSWERS)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +114,28 @@ def answer_reply(
     )
 
 
+def private_answer(
+    ctx: FaqContext,
+    kb: KnowledgeBase,
+    entry: Entry,
+    *,
+    repeated: bool = False,
+    close: Entry | None = None,
+    also: Entry | None = None,
+) -> Reply:
+    """answer_reply for just the asker (no votes): the same one again is not rendered again
+    while the knowledge is the same snapshot (`/kb reload` makes a new one)."""
+    key = (entry.id, repeated, close.id if close else None, also.id if also else None)
+    found = ctx.answers.get(key)
+    if found is not None and found[0] is kb:
+        return found[1]
+    reply = answer_reply(
+        ctx.renderer, kb, entry, ephemeral=True, repeated=repeated, close=close, also=also
+    )
+    ctx.answers.put(key, (kb, reply))
+    return reply
+
+
 def no_answer_reply(renderer: Renderer, kb: KnowledgeBase, question: str, match: Match) -> Reply:
     suggestions = list(match.suggestions[:3])
     return renderer.reply(
@@ -165,15 +197,7 @@ async def faq(ctx: FaqContext, caller: Caller, question: str) -> Reply:
         return no_answer_reply(ctx.renderer, kb, question, match)
     entry = match.entry
     if ctx.cooldown.recently_posted(caller.channel_id, entry.id):
-        return answer_reply(
-            ctx.renderer,
-            kb,
-            entry,
-            ephemeral=True,
-            repeated=True,
-            close=match.close,
-            also=match.also,
-        )
+        return private_answer(ctx, kb, entry, repeated=True, close=match.close, also=match.also)
     ctx.cooldown.record(caller.channel_id, entry.id)
     votes = await answer_votes(ctx, caller, entry.id, question)
     return answer_reply(
@@ -197,7 +221,7 @@ async def press_entry(ctx: FaqContext, caller: Caller, entry_id: str) -> Reply:
     entry = kb.get(entry_id)
     if entry is None:
         raise UserError("faq/entry_gone.j2")
-    return answer_reply(ctx.renderer, kb, entry, ephemeral=True)
+    return private_answer(ctx, kb, entry)
 
 
 TopicsPage = list[tuple[object, list[Entry]]]

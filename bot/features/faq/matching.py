@@ -60,6 +60,9 @@ MAX_PARTS = 4
 MAX_PARTS_WORDS = 40
 ALSO_SHARE = 0.02
 AUTOCOMPLETE_CACHE = 2048  # distinct (text, limit) answers kept per knowledge snapshot
+# Verdicts kept per knowledge snapshot (a Matcher), most recently asked first out last: members
+# ask the same questions, and the autocomplete hands them the same titles, word for word.
+MATCH_CACHE = 1024
 NAME_LIMIT = 100
 _MAX_RAW = (
     1 + SIGNATURE_WEIGHT + TITLE_BONUS + TITLE_RECALL + TF_WEIGHT + TIE_BREAK
@@ -238,6 +241,7 @@ class Matcher:
                     self._label_postings[term].append((i, k))
 
         self._autocomplete_cache: dict[tuple[str, int], list[AutocompleteChoice]] = {}
+        self._match_cache: dict[str, tuple[Match, Embedded | None]] = {}  # oldest use first
         self._autocomplete_labels = [label for ie in self._entries for label in ie.labels]
         self._autocomplete_owner = [
             (i, k) for i, ie in enumerate(self._entries) for k in range(len(ie.labels))
@@ -355,7 +359,21 @@ class Matcher:
 
     def match_embedded(self, question: str) -> tuple[Match, Embedded | None]:
         """The verdict and, when the model ran on the question (not for an exact title or alias,
-        an injection attempt, a question without words, or a lexical-only matcher), its vector."""
+        an injection attempt, a question without words, or a lexical-only matcher), its vector.
+
+        A question asked word for word before (among the last MATCH_CACHE) is not ranked again:
+        the matcher never changes (a reload builds a new one), so neither would its verdict."""
+        found = self._match_cache.pop(question, None)
+        if found is None:
+            found = self._match_embedded(question)
+            if found[1] is not None:
+                found[1].vector.flags.writeable = False  # shared by every later asker
+            if len(self._match_cache) >= MATCH_CACHE:
+                self._match_cache.pop(next(iter(self._match_cache)))  # least recently asked
+        self._match_cache[question] = found  # (re)inserted last: the most recently asked
+        return found
+
+    def _match_embedded(self, question: str) -> tuple[Match, Embedded | None]:
         exact = self._resolve_exact(question)
         if exact is not None:
             return Match(exact, 1.0, self._related(exact)), None

@@ -7,13 +7,14 @@ explains each session from the knowledge base.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.caller import Caller, UserError
+from bot.core.memo import Recent
 from bot.core.replies import Button, ButtonStyle, Reply
 from bot.core.router import ButtonRoute
 from bot.core.services import FeatureContext
@@ -52,6 +53,11 @@ KEEPABLE: Mapping[str, str] = MappingProxyType(
 CLEAR = "none"
 # Entry buttons under "Why?": the first few distinct entries (the list above names them all).
 WHY_BUTTONS = 10
+# Week pages kept: a page is a pure function of the profile, its start, the week and the
+# current week, and members open the same page again (each /plan, each page turn back).
+WEEK_REPLIES = 2048
+
+WeekKey = tuple[Profile, date, int, int, bool]  # profile, started_on, week, current, edit
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,7 @@ class PlannerContext(FeatureContext):
     profiles: ProfileRepository
     # The server's timezone (None: not set), which decides when a member's week turns over.
     guild_timezone: Callable[[int], Awaitable[str | None]]
+    weeks: Recent[WeekKey, Reply] = field(default_factory=lambda: Recent(WEEK_REPLIES))
 
 
 # --- the member's calendar ----------------------------------------------------------------------
@@ -268,6 +275,18 @@ async def press_delete(ctx: PlannerContext, caller: Caller, answer: str, user_id
 
 
 # --- /plan --------------------------------------------------------------------------------------
+def week_page(
+    ctx: PlannerContext, stored: StoredProfile, week: int, current: int, *, edit: bool
+) -> Reply:
+    """week_reply, remembered: the same page again (same profile, start, week and current
+    week) is not planned and rendered again."""
+    key = (stored.profile, stored.started_on, week, current, edit)
+    found = ctx.weeks.get(key)
+    if found is None:
+        found = ctx.weeks.put(key, week_reply(ctx, stored, week, current, edit=edit))
+    return found
+
+
 def week_reply(
     ctx: PlannerContext, stored: StoredProfile, week: int, current: int, *, edit: bool
 ) -> Reply:
@@ -310,7 +329,7 @@ async def plan(ctx: PlannerContext, caller: Caller, week: int | None = None) -> 
     stored, current = found
     week = current if week is None else week
     _check_week(week, current)
-    return week_reply(ctx, stored, week, current, edit=False)
+    return week_page(ctx, stored, week, current, edit=False)
 
 
 def why_reply(ctx: PlannerContext, stored: StoredProfile, week: int) -> Reply:
@@ -331,7 +350,7 @@ async def press_plan_page(ctx: PlannerContext, caller: Caller, action: str, week
     _check_week(week, current)
     if action == "why":
         return why_reply(ctx, stored, week)
-    return week_reply(ctx, stored, week, current, edit=True)
+    return week_page(ctx, stored, week, current, edit=True)
 
 
 async def press_my_week(ctx: PlannerContext, caller: Caller) -> Reply:
@@ -340,7 +359,7 @@ async def press_my_week(ctx: PlannerContext, caller: Caller) -> Reply:
     if found is None:
         return missing_reply(ctx)
     stored, current = found
-    return week_reply(ctx, stored, current, current, edit=False)
+    return week_page(ctx, stored, current, current, edit=False)
 
 
 def my_week_button() -> Button:
