@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from bot.core.bot import CoachBot, Feature
+from bot.core.bot import CoachBot, Feature, ShardedCoachBot
 from bot.core.clock import Clock
 from bot.core.services import Services, open_services
 from bot.core.settings import Settings
@@ -33,6 +33,8 @@ from bot.features.planner import PlannerCog, PlannerContext, ProfileRepository
 from bot.features.reminders import RemindersCog, RemindersContext
 from bot.features.reminders.dispatcher import ReminderDispatcher
 from bot.features.reminders.guild_settings import GuildSettingsRepository
+from bot.features.reminders.pacing import SharedPacer
+from bot.features.reminders.processes import ProcessRegistry
 from bot.features.reminders.repository import ReminderRepository
 from bot.features.reminders.timezones import TimezoneIndex
 
@@ -81,7 +83,7 @@ async def open_app(
         services,
         knowledge=knowledge,
         reminders=(reminder_repo := ReminderRepository(db)),
-        guild_settings=(guild_settings := GuildSettingsRepository(db)),
+        guild_settings=(guild_settings := GuildSettingsRepository(db, services.clock)),
         timezones=TimezoneIndex(),
         dispatcher=ReminderDispatcher(
             reminders=reminder_repo,
@@ -90,6 +92,11 @@ async def open_app(
             knowledge=knowledge,
             clock=services.clock,
             grace=timedelta(seconds=settings.grace_seconds),
+            # Shared with every other process of the bot through the database: heartbeats
+            # for failover, and one send pace under Discord's global limit.
+            pacer=SharedPacer(db),
+            registry=ProcessRegistry(db),
+            sharding=settings.sharding,
         ),
     )
     planner = PlannerContext(
@@ -143,7 +150,10 @@ def create_bot(
     clear_guild: int | None = None,
     **options: Any,
 ) -> CoachBot:
-    return CoachBot(
+    """The bot for these settings: a ShardedCoachBot (discord.py's AutoShardedBot) when
+    SHARD_COUNT is set, else the plain one-connection CoachBot."""
+    bot_class = CoachBot if app.services.settings.sharding is None else ShardedCoachBot
+    return bot_class(
         app.services,
         app.features,
         serving=serving,

@@ -115,14 +115,24 @@ class CoachBot(commands.Bot):
         *,
         likely_ephemeral: bool = False,
     ) -> None:
-        """Answer an interaction; tracked so shutdown lets in-flight replies finish."""
-        late = self.services.renderer.reply("errors/modal_late.j2", ephemeral=True)
-        task = asyncio.ensure_future(
-            respond(interaction, work, likely_ephemeral=likely_ephemeral, modal_late=late)
-        )
+        """Answer an interaction; tracked so shutdown lets in-flight replies finish.
+
+        Runs in the task discord.py started for the interaction (no task of its own), which
+        is what `close` waits for."""
+        task: Any = asyncio.current_task()
         self._in_flight.add(task)
-        task.add_done_callback(self._in_flight.discard)
-        await task
+        try:
+            await respond(
+                interaction,
+                work,
+                likely_ephemeral=likely_ephemeral,
+                # Rendered only for the rare form that comes too late, not for every answer.
+                modal_late=lambda: self.services.renderer.reply(
+                    "errors/modal_late.j2", ephemeral=True
+                ),
+            )
+        finally:
+            self._in_flight.discard(task)
 
     async def answer(self, interaction: discord.Interaction) -> None:
         """What every slash-command callback does: the options from the interaction, routed."""
@@ -158,6 +168,14 @@ class CoachBot(commands.Bot):
         await self.install()
         if self.clear_guild is not None:
             await self.clear_guild_commands(self.clear_guild)
+            return
+        sharding = self.services.settings.sharding
+        if not self.force_sync and sharding is not None and not sharding.syncs_commands:
+            # Commands are global: one process syncs them, not each of a sharded bot's.
+            log.info(
+                "not syncing commands: the process running shard 0 does (this one runs %s)",
+                ", ".join(map(str, sharding.ids)),
+            )
             return
         await self.sync_commands(force=self.force_sync)
 
@@ -243,6 +261,33 @@ class CoachBot(commands.Bot):
             await super().close()  # removes the cogs: each stops what it started
         finally:
             await self.services.close()
+
+
+class ShardedCoachBot(CoachBot, commands.AutoShardedBot):
+    """The bot over several gateway connections (SHARD_COUNT), running those in SHARD_IDS;
+    the same commands and wiring as CoachBot, with discord.py's AutoShardedBot underneath."""
+
+    def __init__(self, services: Services, features: Sequence[Feature], **options: Any) -> None:
+        sharding = services.settings.sharding
+        if sharding is None:
+            raise ValueError("ShardedCoachBot needs SHARD_COUNT (settings.sharding is None)")
+        super().__init__(
+            services,
+            features,
+            shard_count=sharding.count,
+            shard_ids=list(sharding.ids),
+            **options,
+        )
+
+    async def on_ready(self) -> None:
+        log.info(
+            "ready as %s (%s) in %d servers on shards %s of %d",
+            self.user,
+            getattr(self.user, "id", "?"),
+            len(self.guilds),
+            ", ".join(map(str, sorted(self.shards))),
+            self.shard_count or 0,
+        )
 
 
 def command_catalog(tree: app_commands.CommandTree[Any]) -> tuple[CommandInfo, ...]:

@@ -1,33 +1,54 @@
-"""The embedded SQLite store: one aiosqlite connection, WAL, foreign keys, versioned migrations."""
+"""The store every repository talks to: one small query interface over two backends.
+
+Embedded SQLite at DATABASE_PATH is the default (`bot/core/sqlite_db.py`); PostgreSQL at
+DATABASE_URL is for several processes sharing one database (`bot/core/postgres_db.py`).
+Repositories write their SQL once, in the portable subset both understand, with `?` for
+parameters; the PostgreSQL backend numbers them (`$1`, `$2`, ...) once per statement. Why a thin
+layer and not an ORM: docs/scaling.md ("One query layer").
+
+Each backend keeps its own numbered migrations (`bot/core/migrations/<dialect>/`), with the same
+version numbers and the same tables, applied once each even when several processes start
+together.
+"""
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import aiosqlite
+if TYPE_CHECKING:
+    from bot.core.settings import Settings
 
-log = logging.getLogger(__name__)
-
-BUSY_TIMEOUT_MS = 5000
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+DIALECTS = ("sqlite", "postgresql")
 
-
-# What a query raises when the store can't serve right now: locked past the busy timeout, disk
-# full, read-only. Callers above storage catch these without knowing SQLite.
-UNAVAILABLE: tuple[type[Exception], ...] = (sqlite3.OperationalError,)
+# A row: sqlite3.Row or asyncpg.Record; both read by column name (row["id"]) and position.
+Row = Any
 
 
 class StorageError(Exception):
-    """The database could not be opened or migrated; the message says which file and why."""
+    """The database could not be opened or migrated; the message says which one and why."""
+
+
+class StorageUnavailable(Exception):
+    """The database can't serve right now (connection lost, server restarting, timed out)."""
+
+
+class ConstraintError(Exception):
+    """A statement broke a constraint (a UNIQUE key, a CHECK): the caller's data, not the store."""
+
+
+# What a query raises when the store can't serve right now: SQLite locked past the busy
+# timeout, disk full or read-only; PostgreSQL unreachable or too slow. Callers above storage
+# catch these without knowing the backend.
+UNAVAILABLE: tuple[type[Exception], ...] = (sqlite3.OperationalError, StorageUnavailable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +58,12 @@ class Migration:
     sql: str
 
 
-def bundled_migrations() -> list[Migration]:
-    """The numbered SQL files shipped in bot/core/migrations, in order."""
+def bundled_migrations(dialect: str = "sqlite") -> list[Migration]:
+    """The numbered SQL files shipped in bot/core/migrations/<dialect>, in order."""
+    if dialect not in DIALECTS:
+        raise StorageError(f"unknown database dialect {dialect!r}")
     found: list[Migration] = []
-    for item in resources.files("bot.core.migrations").iterdir():
+    for item in resources.files("bot.core.migrations").joinpath(dialect).iterdir():
         match = _MIGRATION_NAME.match(item.name)
         if match:
             found.append(Migration(int(match[1]), match[2], item.read_text(encoding="utf-8")))
@@ -74,103 +97,77 @@ def _reason(exc: OSError) -> str:
 
 
 class Database:
-    """A thin async wrapper; repositories hold the SQL, this holds the connection."""
+    """What repositories call. `dialect` says which backend serves it ("sqlite" or
+    "postgresql"); repositories rarely need it."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
-        self._conn = conn
-        self.path = path
+    dialect: ClassVar[str]
+    where: str  # the file, or the URL without its password: for logs and errors
 
     @classmethod
     async def open(cls, path: Path, migrations: Sequence[Migration] | None = None) -> Database:
-        prepare_folder(path)
-        try:
-            conn = await aiosqlite.connect(path, isolation_level=None)
-        except Exception as exc:  # sqlite3 errors are not specific about the file
-            raise StorageError(f"cannot open database {path}: {exc}") from exc
-        conn.row_factory = aiosqlite.Row
-        db = cls(conn, path)
-        try:
-            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await conn.execute("PRAGMA journal_mode = WAL")
-            await conn.execute("PRAGMA foreign_keys = ON")
-            await conn.execute("PRAGMA synchronous = NORMAL")
-            await db._migrate(bundled_migrations() if migrations is None else migrations)
-        except Exception as exc:
-            await conn.close()
-            if isinstance(exc, StorageError):
-                raise
-            raise StorageError(f"cannot prepare database {path}: {exc}") from exc
-        return db
+        """The embedded SQLite database at `path` (migrated, unless `migrations` says
+        otherwise)."""
+        from bot.core.sqlite_db import SqliteDatabase
 
-    async def close(self) -> None:
-        await self._conn.close()
-
-    async def _migrate(self, migrations: Iterable[Migration]) -> list[int]:
-        await self._conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-            " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))"
-        )
-        applied = {
-            row[0]
-            for row in await self._conn.execute_fetchall("SELECT version FROM schema_migrations")
-        }
-        done: list[int] = []
-        for migration in migrations:
-            if migration.version in applied:
-                continue
-            # executescript commits on its own, so the migration and its record share one script.
-            script = (
-                "BEGIN;\n" + migration.sql + "\n;INSERT INTO schema_migrations (version, name) "
-                f"VALUES ({migration.version}, '{migration.name}');\nCOMMIT;"
-            )
-            try:
-                await self._conn.executescript(script)
-            except Exception as exc:
-                if self._conn.in_transaction:
-                    await self._conn.execute("ROLLBACK")
-                raise StorageError(
-                    f"migration {migration.version:04d}_{migration.name}.sql failed: {exc}"
-                ) from exc
-            log.info("applied migration %04d_%s", migration.version, migration.name)
-            done.append(migration.version)
-        return done
-
-    async def applied_migrations(self) -> list[int]:
-        rows = await self._conn.execute_fetchall(
-            "SELECT version FROM schema_migrations ORDER BY version"
-        )
-        return [row[0] for row in rows]
+        return await SqliteDatabase.open_file(path, migrations)
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement; returns the number of rows changed."""
-        cursor = await self._conn.execute(sql, params)
-        try:
-            return cursor.rowcount
-        finally:
-            await cursor.close()
+        raise NotImplementedError
 
-    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
-        async with self._conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        raise NotImplementedError
 
-    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
-        return list(await self._conn.execute_fetchall(sql, params))
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        raise NotImplementedError
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[None]:
-        """BEGIN IMMEDIATE so a writer takes the lock up front instead of failing mid-way."""
-        await self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            await self._conn.execute("ROLLBACK")
-            raise
-        else:
-            await self._conn.execute("COMMIT")
+    async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """One statement for many parameter rows, in one trip (bulk copies, imports)."""
+        raise NotImplementedError
 
-    async def backup(self, target: Path) -> None:
-        """An online, consistent copy of the database (SQLite's backup API). The target's folder
-        must exist: a mistyped backup path is refused, not created."""
-        async with aiosqlite.connect(target) as dest:
-            await self._conn.backup(dest)
+    def transaction(self) -> AbstractAsyncContextManager[None]:
+        """Statements inside run together or not at all; other tasks' statements wait."""
+        raise NotImplementedError
+
+    async def applied_migrations(self) -> list[int]:
+        rows = await self.fetchall("SELECT version FROM schema_migrations ORDER BY version")
+        return [int(row[0]) for row in rows]
+
+    async def tables(self) -> list[str]:
+        """The application's tables (not the backend's own), sorted."""
+        raise NotImplementedError
+
+    async def columns(self, table: str) -> list[str]:
+        """A table's columns, in their order."""
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        raise NotImplementedError
+
+
+async def open_database(
+    settings: Settings, migrations: Sequence[Migration] | None = None
+) -> Database:
+    """PostgreSQL when DATABASE_URL is set, else SQLite at DATABASE_PATH; migrated."""
+    if settings.database_url:
+        from bot.core.postgres_db import PostgresDatabase
+
+        return await PostgresDatabase.connect(
+            settings.database_url.get_secret_value(),
+            migrations,
+            pool_size=settings.database_pool_size,
+            statement_timeout=settings.database_statement_timeout,
+        )
+    return await Database.open(settings.database_path, migrations)
+
+
+async def iterate_rows(db: Database, sql: str, batch: int = 1000) -> AsyncIterator[list[Row]]:
+    """A table's rows in batches of `batch` (ordered by the statement's ORDER BY), so a copy of
+    a big table never holds it all in memory."""
+    offset = 0
+    while True:
+        rows = await db.fetchall(f"{sql} LIMIT {int(batch)} OFFSET {int(offset)}")
+        if not rows:
+            return
+        yield rows
+        offset += len(rows)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.core.clock import Clock, SystemClock
-from bot.core.db import Database
+from bot.core.db import Database, open_database
 from bot.core.members import MemberData
 from bot.core.meta import MetaRepository
 from bot.core.render import Renderer
@@ -46,14 +46,14 @@ class Services:
 async def open_services(settings: Settings, clock: Clock | None = None) -> Services:
     renderer = Renderer(settings.templates_dir)
     clock = clock or SystemClock()
-    db = await Database.open(settings.database_path)
+    db = await open_database(settings)
     return Services(
         settings=settings,
         db=db,
         renderer=renderer,
         clock=clock,
         started_at=clock.now(),
-        meta=MetaRepository(db),
+        meta=MetaRepository(db, clock),
         members=MemberData(db),
     )
 

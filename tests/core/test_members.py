@@ -13,6 +13,13 @@ from bot.features.planner.profile import Goal, Hills, Level, Profile
 from bot.features.reminders.repository import NewReminder
 from bot.features.reminders.schedule import Weekday
 
+
+@pytest.fixture
+def backend(both_backends: str) -> str:
+    """This file's SQL runs on both stores: SQLite and PostgreSQL."""
+    return both_backends
+
+
 T0 = datetime(2026, 5, 6, 12, 0, tzinfo=UTC)
 SAM, ALEX = 7, 8
 MEMBER_COLUMNS = ("user_id", "created_by")
@@ -37,9 +44,8 @@ async def _rows_about(app: App, user_id: int) -> dict[str, int]:
     """Per table holding a member column, how many rows name `user_id`."""
     db = app.services.db
     found: dict[str, int] = {}
-    for row in await db.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'"):
-        table = row["name"]
-        columns = {c["name"] for c in await db.fetchall(f"PRAGMA table_info({table})")}
+    for table in await db.tables():
+        columns = set(await db.columns(table))
         for column in columns.intersection(MEMBER_COLUMNS):
             hits = await db.fetchone(f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (user_id,))
             found[f"{table}.{column}"] = int(hits[0])

@@ -19,7 +19,15 @@ SECRET = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GxYzAb.super-secret-token-value"
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in list(os.environ):
         if name.startswith(
-            ("DISCORD_", "DATABASE_", "DEV_GUILD", "DEFAULT_TIMEZONE", "LOG_LEVEL", "UNANSWERED_")
+            (
+                "DISCORD_",
+                "DATABASE_",
+                "DEV_GUILD",
+                "DEFAULT_TIMEZONE",
+                "LOG_LEVEL",
+                "UNANSWERED_",
+                "SHARD_",
+            )
         ):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
@@ -113,3 +121,69 @@ def test_an_unreadable_env_file_is_one_line_not_a_traceback(
         settings_module.load_settings()
     assert str(caught.value).count("\n") == 0
     assert str(caught.value).startswith("cannot read .env: Permission denied")
+
+
+def test_unsharded_by_default_and_blank_is_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().sharding is None
+    monkeypatch.setenv("SHARD_COUNT", "")
+    monkeypatch.setenv("SHARD_IDS", " ")
+    assert load_settings().sharding is None
+
+
+@pytest.mark.parametrize(
+    ("count", "ids", "expected"),
+    [
+        ("2", "0,1", (2, (0, 1))),
+        ("4", " 1, 3 ", (4, (1, 3))),
+        ("2", "1", (2, (1,))),
+        ("3", None, (3, (0, 1, 2))),  # SHARD_COUNT alone: this process runs every shard
+        ("1", "0", (1, (0,))),
+    ],
+)
+def test_shard_settings_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, count: str, ids: str | None, expected: tuple[int, object]
+) -> None:
+    monkeypatch.setenv("SHARD_COUNT", count)
+    if ids is not None:
+        monkeypatch.setenv("SHARD_IDS", ids)
+    sharding = load_settings().sharding
+    assert sharding == expected
+    assert sharding is not None and sharding.syncs_commands == (0 in expected[1])
+
+
+def test_shard_settings_from_dotenv(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("SHARD_COUNT=2\nSHARD_IDS=0, 1\n")
+    assert load_settings().sharding == (2, (0, 1))
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"SHARD_IDS": "0,1"}, "SHARD_IDS: set SHARD_COUNT too"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "2"}, "SHARD_IDS: shard 2 is not one of 0 to 1"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "-1"}, "SHARD_IDS: shard -1 is not one of 0 to 1"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "1,1"}, "SHARD_IDS: shard 1 is listed twice"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "0;1"}, "SHARD_IDS: '0;1' must be shard numbers"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "0,,1"}, "SHARD_IDS: '0,,1' must be shard numbers"),
+        ({"SHARD_COUNT": "0"}, "SHARD_COUNT: Input should be greater than or equal to 1"),
+        ({"SHARD_COUNT": "two", "SHARD_IDS": "0"}, "SHARD_COUNT: Input should be a valid"),
+    ],
+)
+def test_bad_shard_settings_are_one_line_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], expected: str
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert len(info.value.problems) == 1, info.value.problems  # SHARD_IDS isn't blamed twice
+    assert info.value.problems[0].startswith(expected), info.value.problems
+
+
+def test_coach_run_with_shard_ids_but_no_count_is_one_line(tmp_path: Path) -> None:
+    env = without_discord_env(DISCORD_TOKEN=SECRET, SHARD_IDS="1")
+    env.pop("SHARD_COUNT", None)
+    result = run_coach("run", cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("SHARD_IDS: set SHARD_COUNT too"), lines

@@ -21,10 +21,10 @@ def shown_in(fake: FakeDiscord, guild_id: int) -> Counter[str]:
 
 
 async def test_a_global_sync_removes_the_copies_synced_to_the_dev_server(
-    fake_discord: FakeDiscord, tmp_path: Path
+    coach_db: Path | str, fake_discord: FakeDiscord, tmp_path: Path
 ) -> None:
     club = Club.create(fake_discord)
-    db = tmp_path / "coach.db"
+    db = coach_db
     dev = BotRunner(fake_discord, db, overrides={"dev_guild_id": club.guild.id})
     await dev.start()  # README step 2: DEV_GUILD_ID while setting up
     await dev.stop()
@@ -54,19 +54,22 @@ async def test_a_global_sync_removes_the_copies_synced_to_the_dev_server(
 
 
 async def test_coach_sync_clear_guild_removes_a_servers_copies_on_demand(
-    fake_discord: FakeDiscord, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    coach_db: Path | str,
+    fake_discord: FakeDiscord,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     club = Club.create(fake_discord)
     # Copies left by another installation (no record in this database), beside global commands.
     other = BotRunner(fake_discord, tmp_path / "old.db", overrides={"dev_guild_id": club.guild.id})
     await other.start()
     await other.stop()
-    prod = BotRunner(fake_discord, tmp_path / "coach.db")
+    prod = BotRunner(fake_discord, coach_db)
     await prod.start()
     await prod.stop()
     assert max(shown_in(fake_discord, club.guild.id).values()) == 2
 
-    settings = settings_for(fake_discord, tmp_path / "coach.db")
+    settings = settings_for(fake_discord, coach_db)
     assert await _sync(settings, settings.token, clear_guild=club.guild.id) == 0
     assert f"Removed the commands synced to server {club.guild.id}" in capsys.readouterr().out
     assert set(shown_in(fake_discord, club.guild.id).values()) == {1}

@@ -111,7 +111,10 @@ async def test_slow_handler_defers_then_edits_the_original(club: Club, quick_def
 
 
 async def test_expired_interaction_is_logged_and_the_bot_carries_on(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    coach_db: Path | str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     # Defer only after 0.3 s while the fake forgets interactions after 0.2 s: even the defer is
     # too late (Discord's 404 10062 "Unknown interaction").
@@ -119,7 +122,7 @@ async def test_expired_interaction_is_logged_and_the_bot_carries_on(
     caplog.set_level(logging.WARNING, logger="bot")
     async with FakeDiscord(interaction_window=0.2) as fake:
         club = Club.create(fake)
-        club.runner = BotRunner(fake, tmp_path / "coach.db")
+        club.runner = BotRunner(fake, coach_db)
         await club.runner.start()
         try:
             started, release = asyncio.Event(), asyncio.Event()
@@ -184,12 +187,15 @@ async def test_a_failing_command_callback_is_logged_and_apologised_for(
 
 
 async def test_the_token_never_reaches_the_log(
-    fake_discord: FakeDiscord, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    coach_db: Path | str,
+    fake_discord: FakeDiscord,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="discord")
     caplog.set_level(logging.DEBUG, logger="bot")
     club = Club.create(fake_discord)
-    club.runner = BotRunner(fake_discord, tmp_path / "coach.db")
+    club.runner = BotRunner(fake_discord, coach_db)
     await club.runner.start()
     try:
         await club.run("about")

@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import discord
 import pytest
 from discord import app_commands
@@ -429,3 +430,153 @@ async def test_missing_spec_turns_validation_off(tmp_path: Path) -> None:
     fake = FakeDiscord(spec_path=tmp_path / "absent.json")
     assert fake.validator is None
     assert "absent.json" in (fake.validation_off_reason or "")
+
+
+# -- sharding ----------------------------------------------------------------------------------
+
+
+class ShardedProbeBot(ProbeBot, commands.AutoShardedBot):
+    """ProbeBot over discord.py's AutoShardedBot: asks /gateway/bot how many shards to run."""
+
+
+def events_on(fake: FakeDiscord, shard: int, event: str) -> list[Any]:
+    """The payloads of `event` the fake sent (or holds for replay) on a shard's session."""
+    return [data for _, name, data in fake.gateway.sessions[shard].events if name == event]
+
+
+def guild_ids(payloads: list[Any]) -> set[int]:
+    return {int(p.get("guild_id") or p["id"]) for p in payloads}
+
+
+def test_servers_spread_over_shards_or_go_where_asked() -> None:
+    fake = FakeDiscord(shards=3, validate=False)
+    in_turn = [fake.add_guild(f"club {i}") for i in range(6)]
+    assert [fake.shard_of(g) for g in in_turn] == [0, 1, 2, 0, 1, 2]
+    placed = fake.add_guild("placed", shard=1)
+    assert fake.shard_of(placed) == (placed.id >> 22) % 3 == 1
+    assert len({g.id for g in [*in_turn, placed]}) == 7
+    assert fake.shard_of(None) == 0  # DMs
+    with pytest.raises(ValueError):
+        fake.add_guild("nowhere", shard=3)
+    assert FakeDiscord(validate=False).add_guild("one").id >> 22 > 0  # unsharded: as before
+
+
+async def test_sharded_bot_gets_each_servers_events_on_its_own_shard() -> None:
+    async with FakeDiscord(shards=2) as fake:
+        g0 = fake.add_guild("Shard Zero RC", shard=0)
+        g1 = fake.add_guild("Shard One RC", shard=1)
+        c0, c1 = fake.add_channel(g0, "general"), fake.add_channel(g1, "general")
+        ada, bo = fake.add_member(g0, "ada"), fake.add_member(g1, "bo")
+        async with asyncio.timeout(20), running(ShardedProbeBot(), fake) as bot:
+            assert ("GET", "/gateway/bot") in [(r.method, r.path) for r in fake.requests]
+            assert bot.shard_count == 2 and sorted(bot.shards) == [0, 1]
+            shards = sorted(p["shard"] for p in fake.gateway.identify_payloads)
+            assert shards == [[0, 2], [1, 2]]
+            assert {g.id for g in bot.guilds} == {g0.id, g1.id}
+            # READY and GUILD_CREATE: each shard's session carries only its own servers.
+            assert events_on(fake, 0, "READY")[0]["shard"] == [0, 2]
+            assert guild_ids(events_on(fake, 0, "GUILD_CREATE")) == {g0.id}
+            assert guild_ids(events_on(fake, 1, "GUILD_CREATE")) == {g1.id}
+
+            await bot.tree.sync()
+            hello0 = await fake.invoke(g0, c0, ada, "hello", {"name": "zero"})
+            hello1 = await fake.invoke(g1, c1, bo, "hello", {"name": "one"})
+            assert (await hello0.response())["data"]["content"] == "Hello zero"
+            assert (await hello1.response())["data"]["content"] == "Hello one"
+            assert guild_ids(events_on(fake, 0, "INTERACTION_CREATE")) == {g0.id}
+            assert guild_ids(events_on(fake, 1, "INTERACTION_CREATE")) == {g1.id}
+
+            # Later events for a server go to its shard too.
+            joined = fake.add_guild("Late Joiners", shard=1)
+            await fake.wait_until(lambda: bot.get_guild(joined.id) is not None, 5, "the join")
+            assert joined.id in guild_ids(events_on(fake, 1, "GUILD_CREATE"))
+            await fake.delete_channel(c1)
+            await asyncio.wait_for(bot.channel_deleted.wait(), 5)
+            await fake.remove_bot_from_guild(g1)
+            await asyncio.wait_for(bot.guild_removed.wait(), 5)
+            assert guild_ids(events_on(fake, 1, "CHANNEL_DELETE")) == {g1.id}
+            assert guild_ids(events_on(fake, 1, "GUILD_DELETE")) == {g1.id}
+            assert not events_on(fake, 0, "CHANNEL_DELETE") + events_on(fake, 0, "GUILD_DELETE")
+        fake.assert_clean()
+
+
+async def test_one_shard_drops_and_resumes_while_the_other_serves() -> None:
+    async with FakeDiscord(shards=2) as fake:
+        g0, g1 = fake.add_guild("zero", shard=0), fake.add_guild("one", shard=1)
+        c0, c1 = fake.add_channel(g0, "general"), fake.add_channel(g1, "general")
+        ada = fake.add_member(g0, "ada")
+        bo = fake.add_member(g1, "bo")
+        async with asyncio.timeout(20), running(ShardedProbeBot(), fake) as bot:
+            await bot.tree.sync()
+            zero_session = fake.gateway.sessions[0]
+            await fake.drop_gateway(shard=1)
+            # Dispatched while shard 1 is down: replayed on its RESUME.
+            late = await fake.invoke(g1, c1, bo, "hello", {"name": "late"})
+            on_time = await fake.invoke(g0, c0, ada, "hello", {"name": "on time"})
+            assert (await on_time.response())["data"]["content"] == "Hello on time"
+            await fake.wait_for_resume(1)
+            assert (await late.response())["data"]["content"] == "Hello late"
+            assert fake.gateway.identify_count == 2 and fake.gateway.resume_count == 1
+            assert fake.gateway.sessions[0] is zero_session  # shard 0 never noticed
+            await fake.ready()
+        fake.assert_clean()
+
+
+async def _identify(fake: FakeDiscord, ws: Any, shard: list[int] | None) -> None:
+    hello = await ws.receive_json()
+    assert hello["op"] == 10
+    data: dict[str, Any] = {"token": fake.token, "intents": 1, "properties": {}}
+    if shard is not None:
+        data["shard"] = shard
+    await ws.send_json({"op": 2, "d": data})
+
+
+@pytest.mark.parametrize(
+    ("shard", "problem"),
+    [
+        ([0, 3], "shard count 3, but /gateway/bot said 2"),
+        ([2, 2], "id out of range"),
+        (None, "IDENTIFY without `shard`"),
+    ],
+)
+async def test_identify_with_a_wrong_shard_is_a_protocol_problem(
+    shard: list[int] | None, problem: str
+) -> None:
+    async with FakeDiscord(shards=2, validate=False) as fake, aiohttp.ClientSession() as http:
+        async with http.ws_connect(fake.gateway_url) as ws:
+            await _identify(fake, ws, shard)
+            closed = await ws.receive()
+            assert closed.type is aiohttp.WSMsgType.CLOSE and closed.data == 4010
+        assert len(fake.problems) == 1 and problem in fake.problems[0], fake.problems
+        assert not fake.gateway.sessions
+
+
+async def test_two_live_sessions_on_one_shard_is_a_protocol_problem() -> None:
+    async with FakeDiscord(shards=2, validate=False) as fake, aiohttp.ClientSession() as http:
+        fake.add_guild("zero", shard=0)
+        async with http.ws_connect(fake.gateway_url) as first:
+            await _identify(fake, first, [0, 2])
+            assert (await first.receive_json())["t"] == "READY"
+            async with http.ws_connect(fake.gateway_url) as second:
+                await _identify(fake, second, [0, 2])
+                await fake.wait_for_identify(2)
+        assert fake.problems == ["gateway: two live sessions IDENTIFY shard 0 of 2"]
+
+
+async def test_unsharded_fake_accepts_identify_without_shard_and_ignores_shard_one_of_one(
+    fake_discord: FakeDiscord,  # noqa: F811
+) -> None:
+    fake_discord.add_guild("g")
+    async with aiohttp.ClientSession() as http:
+        async with http.get(
+            fake_discord.api_base + "/gateway/bot",
+            headers={"Authorization": f"Bot {fake_discord.token}"},
+        ) as response:
+            assert (await response.json())["shards"] == 1
+        for shard in (None, [0, 1]):
+            async with http.ws_connect(fake_discord.gateway_url) as ws:
+                await _identify(fake_discord, ws, shard)
+                ready = await ws.receive_json()
+                assert ready["t"] == "READY" and ("shard" in ready["d"]) == (shard is not None)
+                assert (await ws.receive_json())["t"] == "GUILD_CREATE"
+    assert fake_discord.gateway.identify_count == 2

@@ -9,12 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from bot.core import db as db_module
+from bot.core import sqlite_db as db_module
 from tests.support.harness import BotRunner, Club
 
 EPHEMERAL = 1 << 6
 CALLBACK = r"/interactions/\d+/[^/]+/callback"
 PROFILE = {"level": "regular", "goal": "both", "hills": "steep", "days": 4}
+
+
+@pytest.fixture
+def backend() -> str:
+    """SQLite's faults (locked, full, read-only) and the gateway's; PostgreSQL's own (a server
+    restart under the bot) are in test_postgres_faults.py."""
+    return "sqlite"
 
 
 async def _about_works(club: Club) -> None:

@@ -39,10 +39,10 @@ async def test_ready_sync_and_about(club: Club) -> None:
 
 
 async def test_unchanged_commands_are_not_resynced_and_data_survives(
-    fake_discord, tmp_path: Path
+    coach_db: Path | str, fake_discord, tmp_path: Path
 ) -> None:
     Club.create(fake_discord)
-    db = tmp_path / "coach.db"
+    db = coach_db
     runner = BotRunner(fake_discord, db)
     bot = await runner.start()
     assert bot.synced is True
@@ -60,11 +60,11 @@ async def test_unchanged_commands_are_not_resynced_and_data_survives(
         await runner.stop()
 
 
-async def test_dev_guild_sync_goes_to_that_server(fake_discord, tmp_path: Path) -> None:
+async def test_dev_guild_sync_goes_to_that_server(
+    coach_db: Path | str, fake_discord, tmp_path: Path
+) -> None:
     club = Club.create(fake_discord)
-    runner = BotRunner(
-        fake_discord, tmp_path / "coach.db", overrides={"dev_guild_id": club.guild.id}
-    )
+    runner = BotRunner(fake_discord, coach_db, overrides={"dev_guild_id": club.guild.id})
     await runner.start()
     try:
         assert [scope for scope, _ in fake_discord.command_syncs] == [club.guild.id]

@@ -24,9 +24,9 @@ SET = {"level": "new", "goal": "muscle", "hills": "flat", "days": 3}
 
 
 @pytest.fixture
-async def club(fake_discord: Any, tmp_path: Path) -> AsyncIterator[Club]:
+async def club(coach_db: Path | str, fake_discord: Any, tmp_path: Path) -> AsyncIterator[Club]:
     """The usual club, with the bot on a fixed clock so "this week" is known."""
-    async with running_club(fake_discord, tmp_path / "coach.db", clock=FakeClock(WEDNESDAY)) as c:
+    async with running_club(fake_discord, coach_db, clock=FakeClock(WEDNESDAY)) as c:
         yield c
 
 

@@ -15,14 +15,13 @@ import pytest
 
 from bot.app import open_app
 from bot.core.clock import FakeClock
-from bot.core.settings import load_settings
 from bot.features.reminders.post import occurrence_nonce
 from bot.features.reminders.repository import NewReminder, Reminder, State, Status
 from bot.features.reminders.schedule import Weekday
 from tests.support.fakediscord import FakeDiscord, RateLimitConfig
 from tests.support.fakediscord.gateway import RESUME
 from tests.support.fakediscord.rest import Call
-from tests.support.harness import BotRunner, Club
+from tests.support.harness import BotRunner, Club, settings_for
 from tests.support.reminders import (
     MESSAGE_POST,
     RunningClock,
@@ -89,12 +88,12 @@ class ResumeRefusal:
 
 
 async def test_gateway_down_at_post_time_posts_on_time_then_resumes(
-    fake_discord: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    coach_db: Path | str, fake_discord: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake = fake_discord
     club = Club.create(fake)
     clock = RunningClock(DUE - timedelta(hours=1))
-    club.runner = BotRunner(fake, tmp_path / "coach.db", clock=clock)
+    club.runner = BotRunner(fake, coach_db, clock=clock)
     await club.runner.start()
     try:
         svc = club.runner.app.reminders
@@ -152,7 +151,7 @@ def _answer_lost_after_create(
 
 
 async def test_429_storm_and_5xx_on_sends_deliver_every_post_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    coach_db: Path | str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A tight per-channel bucket: 2 posts per second per channel, 4 reminders per channel.
     limits = RateLimitConfig(enabled=True, message_limit=2, message_window=1.0)
@@ -160,7 +159,7 @@ async def test_429_storm_and_5xx_on_sends_deliver_every_post_once(
         club = Club.create(fake)
         channels = [club.general, club.training, fake.add_channel(club.guild, "races")]
         clock = FakeClock(DUE - timedelta(minutes=1))
-        runner = BotRunner(fake, tmp_path / "coach.db", clock=clock)
+        runner = BotRunner(fake, coach_db, clock=clock)
         await runner.start()
         try:
             svc = runner.app.reminders
@@ -199,9 +198,7 @@ async def test_429_storm_and_5xx_on_sends_deliver_every_post_once(
             by_id.update({p["id"]: p for p in posts})
         assert set(lost) <= set(by_id)
 
-        app = await open_app(
-            load_settings(_env_file=None, database_path=tmp_path / "coach.db"), clock=clock
-        )
+        app = await open_app(settings_for(fake, coach_db), clock=clock)
         svc = app.reminders
         try:
             for r in reminders:

@@ -23,9 +23,11 @@ DUE = datetime.fromisoformat("2026-03-17T18:30:00+00:00")  # Tuesday 18:30 in Lo
 
 
 @pytest.fixture
-async def timed_club(fake_discord, tmp_path: Path) -> AsyncIterator[tuple[Club, FakeClock]]:
+async def timed_club(
+    coach_db: Path | str, fake_discord, tmp_path: Path
+) -> AsyncIterator[tuple[Club, FakeClock]]:
     clock = FakeClock(MONDAY_NOON)
-    async with running_club(fake_discord, tmp_path / "coach.db", clock=clock) as club:
+    async with running_club(fake_discord, coach_db, clock=clock) as club:
         yield club, clock
 
 

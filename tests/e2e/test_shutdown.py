@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.core.bot import SYNC_HASH_KEY
 from bot.core.caller import Caller
+from bot.core.db import StorageUnavailable
 from bot.core.replies import Reply
 from bot.core.services import Services
 from bot.core.settings import PROJECT_ROOT
@@ -61,8 +62,10 @@ async def test_close_waits_for_the_in_flight_reply_then_closes_the_db(club: Club
     # And the database is closed.
     try:
         await services.db.fetchone("SELECT 1")
-    except ValueError as exc:
+    except ValueError as exc:  # SQLite: aiosqlite's connection is gone
         assert "no active connection" in str(exc)
+    except StorageUnavailable as exc:  # PostgreSQL: the pool is closed
+        assert "pool is closed" in str(exc)
     else:
         raise AssertionError("the database is still open after bot.close()")
 

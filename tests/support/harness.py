@@ -68,11 +68,17 @@ def swap_handler(bot: CoachBot, name: str, handler: Any) -> None:
     bot.router.commands = MappingProxyType(commands)
 
 
-def settings_for(fake: FakeDiscord, db_path: Path, **overrides: Any) -> Settings:
+def settings_for(fake: FakeDiscord, db_path: Path | str, **overrides: Any) -> Settings:
+    """`db_path`: a SQLite file, or a postgresql:// URL (DATABASE_URL)."""
+    store: dict[str, Any] = (
+        {"database_url": db_path}
+        if str(db_path).startswith("postgresql://")
+        else {"database_path": Path(db_path)}
+    )
     return load_settings(
         _env_file=None,
         discord_token=fake.token,
-        database_path=db_path,
+        **store,
         discord_api_base=fake.api_base,
         discord_gateway_url=fake.gateway_url,
         **overrides,
@@ -84,7 +90,7 @@ class BotRunner:
     """Start, stop and restart the bot on one database file."""
 
     fake: FakeDiscord
-    db_path: Path
+    db_path: Path | str  # a SQLite file or a postgresql:// URL
     clock: Clock | None = None
     overrides: dict[str, Any] = field(default_factory=dict)
     bot: CoachBot | None = None
@@ -136,8 +142,11 @@ class Club:
     runner: BotRunner | None = None
 
     @classmethod
-    def create(cls, fake: FakeDiscord) -> Club:
-        guild = fake.add_guild("Hill Harriers RC")
+    def create(
+        cls, fake: FakeDiscord, *, name: str = "Hill Harriers RC", shard: int | None = None
+    ) -> Club:
+        """`shard`: the gateway shard the server is on, for a sharded fake (`shards=N`)."""
+        guild = fake.add_guild(name, shard=shard)
         general = fake.add_channel(guild, "general")
         training = fake.add_channel(guild, "training")
         admin = fake.add_member(guild, "coach-alex", manage_guild=True)
@@ -170,7 +179,9 @@ class Club:
 
 
 @contextlib.asynccontextmanager
-async def running_club(fake: FakeDiscord, db_path: Path, **runner: Any) -> AsyncIterator[Club]:
+async def running_club(
+    fake: FakeDiscord, db_path: Path | str, **runner: Any
+) -> AsyncIterator[Club]:
     """The usual club with the real bot connected (BotRunner options: clock, overrides);
     the bot is stopped on the way out, whatever happened."""
     club = Club.create(fake)

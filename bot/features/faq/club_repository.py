@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from bot.core.db import Database
+from bot.core.db import ConstraintError, Database, Row
 from bot.core.isotime import to_iso
 from bot.features.faq.club import ENTRIES_MAX, ClubEntry, EntryText
 
@@ -40,7 +37,7 @@ class Imported:
     total: int  # the server's entries afterwards
 
 
-def _entry(row: aiosqlite.Row) -> ClubEntry:
+def _entry(row: Row) -> ClubEntry:
     return ClubEntry(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -100,7 +97,9 @@ class ClubRepository:
         try:
             row = await self._db.fetchone(
                 "INSERT INTO club_entries (guild_id, question, question_key, aliases, answer,"
-                " created_at, updated_at) SELECT ?, ?, ?, ?, ?, ?, ?"
+                " created_at, updated_at) SELECT CAST(? AS BIGINT), CAST(? AS TEXT),"
+                " CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT),"
+                " CAST(? AS TEXT)"
                 " WHERE (SELECT COUNT(*) FROM club_entries WHERE guild_id = ?) < ? RETURNING *",
                 (
                     guild_id,
@@ -114,7 +113,7 @@ class ClubRepository:
                     limit,
                 ),
             )
-        except sqlite3.IntegrityError:
+        except ConstraintError:
             raise ClubConflict(await self._existing(guild_id, entry.key)) from None
         if row is None:
             raise ClubFull(limit, await self.count(guild_id))
@@ -139,7 +138,7 @@ class ClubRepository:
                     guild_id,
                 ),
             )
-        except sqlite3.IntegrityError:
+        except ConstraintError:
             raise ClubConflict(await self._existing(guild_id, entry.key)) from None
         return None if row is None else _entry(row)
 

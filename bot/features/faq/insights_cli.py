@@ -20,7 +20,7 @@ from typing import Any
 
 from bot.core.clock import Clock, SystemClock
 from bot.core.commandline import CliError
-from bot.core.db import Database
+from bot.core.db import Database, open_database
 from bot.core.isotime import to_iso
 from bot.core.render import Renderer
 from bot.core.settings import Settings
@@ -98,13 +98,13 @@ async def gaps_report(
     nearest: [{entry, title}]}], not_helpful: [{entry, title, not_helpful, helpful,
     questions}]}."""
     path = settings.database_path
-    if not path.is_file():
+    if settings.database_url is None and not path.is_file():
         raise CliError(f"no database at {path}: nothing to report (check DATABASE_PATH)")
     titles = dict(_article_titles(settings))
     # No migrations: a report must not change the schema under a running (older) bot.
-    db = await Database.open(path, migrations=())
+    db = await open_database(settings, migrations=())
     try:
-        await _check_schema(db, path)
+        await _check_schema(db, db.where)
         if club_titles is not None:
             titles.update(await club_titles(db, guild_id))
         insights = InsightsRepository(db)
@@ -151,10 +151,7 @@ def _article_titles(settings: Settings) -> Mapping[str, str]:
 
 
 async def _check_schema(db: Database, path: object) -> None:
-    rows = await db.fetchall(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (?, ?, ?)", _TABLES
-    )
-    if len(rows) < len(_TABLES):
+    if not set(_TABLES) <= set(await db.tables()):
         raise CliError(
             f"the database at {path} keeps no /faq questions yet: start the bot once with this "
             "version so it upgrades the database"

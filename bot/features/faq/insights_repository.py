@@ -121,7 +121,7 @@ class InsightsRepository:
             "SELECT id, question, nearest, asked_at FROM ("
             " SELECT id, question, nearest, asked_at FROM unanswered"
             " WHERE guild_id = ? AND asked_at >= ? ORDER BY asked_at DESC, id DESC LIMIT ?"
-            ") ORDER BY asked_at, id",
+            ") AS recent ORDER BY asked_at, id",
             (guild_id, to_iso(since), limit),
         )
         return [_asked(row) for row in rows]
@@ -164,7 +164,8 @@ class InsightsRepository:
         )
         changed = await self._db.execute(
             "INSERT INTO votes (answer_id, user_id, helpful, voted_at)"
-            " SELECT id, ?, ?, ? FROM answers WHERE id = ?"
+            " SELECT id, CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS TEXT) FROM answers"
+            " WHERE id = ?"
             " ON CONFLICT (answer_id, user_id) DO UPDATE SET helpful = excluded.helpful,"
             " voted_at = excluded.voted_at",
             (user_id, int(helpful), to_iso(at), answer_id),
@@ -178,15 +179,18 @@ class InsightsRepository:
     ) -> list[NotHelpful]:
         """The server's entries with "Not helpful" votes cast at or after `since`, the most
         first (ties: fewer "Helpful", then by ref), each with the questions voted down."""
+        params: list[object] = [guild_id, to_iso(since)]
+        if limit is not None:
+            params.append(limit)
         rows = await self._db.fetchall(
             "SELECT a.entry_ref AS ref,"
             " SUM(CASE WHEN v.helpful = 0 THEN 1 ELSE 0 END) AS down,"
             " SUM(CASE WHEN v.helpful = 1 THEN 1 ELSE 0 END) AS up"
             " FROM votes v JOIN answers a ON a.id = v.answer_id"
             " WHERE a.guild_id = ? AND v.voted_at >= ?"
-            " GROUP BY a.entry_ref HAVING down > 0"
-            " ORDER BY down DESC, up ASC, ref LIMIT ?",
-            (guild_id, to_iso(since), -1 if limit is None else limit),
+            " GROUP BY a.entry_ref HAVING SUM(CASE WHEN v.helpful = 0 THEN 1 ELSE 0 END) > 0"
+            " ORDER BY down DESC, up ASC, ref" + (" LIMIT ?" if limit is not None else ""),
+            params,
         )
         found = []
         for row in rows:

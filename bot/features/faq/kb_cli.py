@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import sqlite3
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import TypeVar
 
 from bot.core.clock import SystemClock
 from bot.core.commandline import CliError
-from bot.core.db import Database
+from bot.core.db import UNAVAILABLE, Database, open_database
 from bot.core.render import Renderer
 from bot.core.settings import Settings
 from bot.features.faq.club import (
@@ -72,7 +71,7 @@ def with_repository(settings: Settings, work: Callable[[ClubRepository], Awaitab
     would; the bot may be running: SQLite's WAL and busy timeout share the file)."""
 
     async def run() -> T:
-        db = await Database.open(settings.database_path)
+        db = await open_database(settings)
         try:
             return await work(ClubRepository(db))
         finally:
@@ -86,13 +85,13 @@ async def club_titles(db: Database, guild_id: int) -> dict[str, str]:
     question: what `coach kb gaps` shows for a club entry (its `club_titles`)."""
     try:
         entries = await ClubRepository(db).list_guild(guild_id)
-    except sqlite3.OperationalError:  # a database from before club entries (not migrated)
+    except UNAVAILABLE:  # a database from before club entries (not migrated)
         return {}
     return {f"{CHOICE_PREFIX}{entry.id}": entry.question for entry in entries}
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    if not settings.database_path.is_file():
+    if settings.database_url is None and not settings.database_path.is_file():
         raise CliError(f"no database at {settings.database_path}: nothing to export")
     target = None if args.file == STDOUT else Path(args.file).expanduser()
     if target is not None:

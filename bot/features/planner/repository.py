@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.core.db import Database
+from bot.core.db import Database, Row
 from bot.core.isotime import from_iso, to_iso
 from bot.features.planner.profile import Profile, parse_weekdays, weekdays_text
 
@@ -36,27 +36,7 @@ class ProfileRepository:
         row = await self._db.fetchone(
             f"SELECT {_COLUMNS} FROM profiles WHERE user_id = ?", (user_id,)
         )
-        if row is None:
-            return None
-        return StoredProfile(
-            user_id=int(row["user_id"]),
-            profile=Profile(
-                level=row["level"],
-                goal=row["goal"],
-                hills=row["hills"],
-                days=int(row["days"]),
-                lifts=bool(row["lifts"]),
-                age=row["age"],
-                returning=bool(row["is_returning"]),
-                units=row["units"],
-                weekdays=parse_weekdays(row["weekdays"]) if row["weekdays"] else None,
-                race_date=date.fromisoformat(row["race_date"]) if row["race_date"] else None,
-                break_length=row["break_length"],
-            ),
-            started_on=date.fromisoformat(row["started_on"]),
-            created_at=from_iso(row["created_at"]),
-            updated_at=from_iso(row["updated_at"]),
-        )
+        return None if row is None else _stored(row)
 
     async def save(
         self,
@@ -69,15 +49,16 @@ class ProfileRepository:
     ) -> StoredProfile:
         """Create or replace the member's profile. `started_on` applies to a new profile (or
         with `restart`); an update keeps the member's week count and creation time."""
-        await self._db.execute(
+        row = await self._db.fetchone(
             f"INSERT INTO profiles ({_COLUMNS}) VALUES ({_PLACEHOLDERS})"
             " ON CONFLICT(user_id) DO UPDATE SET level = excluded.level, goal = excluded.goal,"
             " hills = excluded.hills, days = excluded.days, lifts = excluded.lifts,"
             " age = excluded.age, is_returning = excluded.is_returning, units = excluded.units,"
             " weekdays = excluded.weekdays, race_date = excluded.race_date,"
             " break_length = excluded.break_length,"
-            " started_on = CASE WHEN ? THEN excluded.started_on ELSE profiles.started_on END,"
-            " updated_at = excluded.updated_at",
+            " started_on = CASE WHEN ? = 1 THEN excluded.started_on ELSE profiles.started_on"
+            " END, updated_at = excluded.updated_at"
+            f" RETURNING {_COLUMNS}",
             (
                 user_id,
                 profile.level.value,
@@ -97,9 +78,8 @@ class ProfileRepository:
                 int(restart),
             ),
         )
-        stored = await self.get(user_id)
-        assert stored is not None  # just written on this connection
-        return stored
+        assert row is not None  # RETURNING: the row as saved, in the same trip
+        return _stored(row)
 
     async def holds_member(self, user_id: int) -> bool:
         return await self.get(user_id) is not None
@@ -108,3 +88,25 @@ class ProfileRepository:
         """Remove the member's profile (registered with the core's MemberData: /profile
         delete runs it with every other feature's, in one transaction)."""
         return await self._db.execute("DELETE FROM profiles WHERE user_id = ?", (user_id,))
+
+
+def _stored(row: Row) -> StoredProfile:
+    return StoredProfile(
+        user_id=int(row["user_id"]),
+        profile=Profile(
+            level=row["level"],
+            goal=row["goal"],
+            hills=row["hills"],
+            days=int(row["days"]),
+            lifts=bool(row["lifts"]),
+            age=row["age"],
+            returning=bool(row["is_returning"]),
+            units=row["units"],
+            weekdays=parse_weekdays(row["weekdays"]) if row["weekdays"] else None,
+            race_date=date.fromisoformat(row["race_date"]) if row["race_date"] else None,
+            break_length=row["break_length"],
+        ),
+        started_on=date.fromisoformat(row["started_on"]),
+        created_at=from_iso(row["created_at"]),
+        updated_at=from_iso(row["updated_at"]),
+    )

@@ -5,6 +5,12 @@ and marked with the message id after. The send carries a nonce derived from that
 enforce_nonce, so if the process dies between the two, the resend on start-up returns the
 message Discord already has instead of posting it again.
 
+Several processes (sharded, one shared database): each delivers its own shards' servers and
+beats in `processes`; the live process with the smallest id also delivers the shards of
+processes that stopped beating, and resends their unrecorded claims under the same nonces
+(processes.py). The send pacing is shared through the database (pacing.SharedPacer), so all
+processes together stay under Discord's global limit.
+
 Downtime: posts that fell due while the bot was down are posted once (marked late) if they are
 within the grace window, else recorded as missed; never replayed in a burst. Failures that no
 retry can fix pause the reminder and tell the server; transient ones are retried with backoff.
@@ -14,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -23,11 +30,19 @@ from bot.core.clock import Clock
 from bot.core.passes import PassSignal
 from bot.core.render import Renderer
 from bot.core.replies import Reply
+from bot.core.shards import Sharding
 from bot.features.faq import KnowledgeStore
 from bot.features.reminders.guild_settings import GuildSettingsRepository
-from bot.features.reminders.pacing import Pacer
+from bot.features.reminders.pacing import Pacer, SharedPacer
 from bot.features.reminders.ports import Sender, SendFailure
 from bot.features.reminders.post import occurrence_nonce, render_post, test_nonce
+from bot.features.reminders.processes import (
+    HEARTBEAT,
+    ProcessRegistry,
+    covered_shards,
+    in_shards,
+    new_process_id,
+)
 from bot.features.reminders.repository import Reminder, ReminderRepository, State
 
 log = logging.getLogger(__name__)
@@ -57,6 +72,16 @@ def pause_reason(failure: SendFailure) -> str:
     return REASON_NO_PERMISSION
 
 
+def interleaved(jobs: list[_Job]) -> list[_Job]:
+    """Round-robin over channels: a channel's posts spread through the fan-out instead of
+    arriving back to back (Discord allows 5 posts per 5 s in one channel)."""
+    by_channel: dict[int, list[_Job]] = {}
+    for job in jobs:
+        by_channel.setdefault(job.reminder.channel_id, []).append(job)
+    rounds = itertools.zip_longest(*by_channel.values())
+    return [job for round_ in rounds for job in round_ if job is not None]
+
+
 @dataclass(frozen=True, slots=True)
 class _Job:
     reminder: Reminder
@@ -77,7 +102,10 @@ class ReminderDispatcher:
         clock: Clock,
         grace: timedelta,
         sender: Sender | None = None,
-        pacer: Pacer | None = None,
+        pacer: Pacer | SharedPacer | None = None,
+        registry: ProcessRegistry | None = None,
+        sharding: Sharding | None = None,
+        process_id: str | None = None,
         concurrency: int = CONCURRENCY,
         retry_delays: Sequence[float] = RETRY_DELAYS,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
@@ -90,6 +118,12 @@ class ReminderDispatcher:
         self.sender = sender
         self.grace = grace
         self.pacer = pacer or Pacer()
+        # Without a registry this process is alone: it delivers every server's posts.
+        self.registry = registry
+        self.sharding = sharding or Sharding(1, (0,))
+        self.process_id = process_id or new_process_id()
+        self.covered: frozenset[int] = frozenset(range(self.sharding.count))
+        self._alive: frozenset[str] = frozenset({self.process_id})
         self.retry_delays = tuple(retry_delays)
         self._sleep = sleep
         self._slots = asyncio.Semaphore(concurrency)
@@ -124,6 +158,11 @@ class ReminderDispatcher:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._signal.abandon()
+        if self.registry is not None:
+            try:
+                await self.registry.leave(self.process_id)
+            except Exception:  # the others take over once the heartbeat is stale instead
+                log.warning("could not sign this process off in the database", exc_info=True)
 
     @property
     def running(self) -> bool:
@@ -145,7 +184,9 @@ class ReminderDispatcher:
         while not self._stopping:
             waiters = self._signal.begin()
             try:
-                if first:
+                if self.registry is not None:
+                    await self._beat()
+                if first or self.registry is not None:
                     await self._recover_claims()
                     first = False
                 self.next_due = await self.run_due()
@@ -161,7 +202,29 @@ class ReminderDispatcher:
             delay = MAX_SLEEP_SECONDS
             if self.next_due is not None:
                 delay = (self.next_due - self.clock.now()).total_seconds()
+            if self.registry is not None:  # beat, and notice a peer gone or back, in time
+                delay = min(delay, HEARTBEAT.total_seconds())
             await self._signal.sleep(min(delay, MAX_SLEEP_SECONDS))
+
+    async def _beat(self) -> None:
+        """Say this process is alive, and work out which shards it delivers for now."""
+        assert self.registry is not None
+        now = self.clock.now()
+        await self.registry.beat(self.process_id, self.sharding, now)
+        alive = await self.registry.alive(now)
+        covered = covered_shards(self.process_id, self.sharding, alive)
+        if covered != self.covered:
+            log.info(
+                "delivering reminders for shards %s of %d (own: %s)",
+                ",".join(map(str, sorted(covered))),
+                self.sharding.count,
+                ",".join(map(str, self.sharding.ids)),
+            )
+        self.covered = covered
+        self._alive = frozenset({p.id for p in alive} | {self.process_id})
+
+    def _mine(self, reminder: Reminder) -> bool:
+        return in_shards(reminder.guild_id, self.sharding.count, self.covered)
 
     async def run_due(self) -> datetime | None:
         """Post (or record as missed) everything due now; returns the next due instant."""
@@ -170,6 +233,8 @@ class ReminderDispatcher:
         jobs: list[_Job] = []
         earliest: datetime | None = None
         for reminder in await self.reminders.list_active():
+            if not self._mine(reminder):
+                continue
             schedule = reminder.schedule
             cursor = max(reminder.anchor_utc, latest.get(reminder.id, reminder.anchor_utc))
             due = schedule.between(cursor, now)
@@ -191,17 +256,23 @@ class ReminderDispatcher:
                     log.info("reminder %s: season over (ends_on %s)", reminder.id, reminder.ends_on)
             elif earliest is None or upcoming < earliest:
                 earliest = upcoming
-        await self._deliver_all(jobs)
+        await self._deliver_all(interleaved(jobs))
         return earliest
 
     async def _recover_claims(self) -> None:
-        """Claims left by a process that died mid-send: resend with the same nonce, or record."""
+        """Claims left by a process that died mid-send (this one before a restart, or a peer
+        whose servers this one now covers): resend with the same nonce, or record. Claims of
+        live processes are theirs to finish."""
         now = self.clock.now()
         jobs: list[_Job] = []
         for occ in await self.reminders.unrecorded_claims():
-            reminder = await self.reminders.get(occ.reminder_id)
-            if reminder is None:
+            if occ.claimed_by is not None and occ.claimed_by in self._alive:
                 continue
+            reminder = await self.reminders.get(occ.reminder_id)
+            if reminder is None or not self._mine(reminder):
+                continue
+            if not await self.reminders.take_over(occ, self.process_id):
+                continue  # another process got there first
             fresh = now - occ.claimed_at <= RESEND_WITHIN and now - occ.scheduled_utc <= self.grace
             if fresh and occ.nonce:
                 late = now - occ.scheduled_utc > LATE_AFTER
@@ -233,7 +304,7 @@ class ReminderDispatcher:
                 # were never sent (those would be "delivery unknown" after a long outage).
                 await self.pacer.wait()
                 if not job.claimed and not await self.reminders.claim(
-                    r.id, job.scheduled, job.nonce, self.clock.now()
+                    r.id, job.scheduled, job.nonce, self.clock.now(), by=self.process_id
                 ):
                     return  # someone already has it
                 try:

@@ -8,9 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-import aiosqlite
-
-from bot.core.db import Database
+from bot.core.db import Database, Row
 from bot.core.isotime import from_iso, to_iso
 from bot.features.reminders.schedule import Weekday, WeeklySchedule, parse_time
 
@@ -66,6 +64,7 @@ class Occurrence:
     error: str | None
     claimed_at: datetime
     finished_at: datetime | None
+    claimed_by: str | None = None  # the process holding the claim (None: from before 0007)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +88,7 @@ class NewReminder:
     created_by: int
 
 
-def _reminder(row: aiosqlite.Row) -> Reminder:
+def _reminder(row: Row) -> Reminder:
     return Reminder(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -110,7 +109,7 @@ def _reminder(row: aiosqlite.Row) -> Reminder:
     )
 
 
-def _occurrence(row: aiosqlite.Row) -> Occurrence:
+def _occurrence(row: Row) -> Occurrence:
     return Occurrence(
         id=row["id"],
         reminder_id=row["reminder_id"],
@@ -121,6 +120,7 @@ def _occurrence(row: aiosqlite.Row) -> Occurrence:
         error=row["error"],
         claimed_at=from_iso(row["claimed_at"]),
         finished_at=from_iso(row["finished_at"]) if row["finished_at"] else None,
+        claimed_by=row["claimed_by"],
     )
 
 
@@ -139,7 +139,10 @@ class ReminderRepository:
         row = await self._db.fetchone(
             "INSERT INTO reminders (guild_id, channel_id, weekday, time, tz, message, role_id,"
             " ends_on, anchor_utc, created_by, created_at, updated_at)"
-            " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+            # typed: PostgreSQL can't infer a parameter's type in a SELECT list
+            " SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS TEXT),"
+            " CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT),"
+            " CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT)"
             " WHERE (SELECT COUNT(*) FROM reminders WHERE guild_id = ?) < ? RETURNING *",
             (
                 new.guild_id,
@@ -199,14 +202,14 @@ class ReminderRepository:
         values["anchor_utc"] = values["updated_at"] = to_iso(now)
         # An edited reminder whose season was over may run again.
         assignments = ", ".join(f"{k} = ?" for k in values)
-        await self._db.execute(
+        row = await self._db.fetchone(
             f"UPDATE reminders SET {assignments},"  # column names come from `allowed`
-            " status = CASE status WHEN 'ended' THEN 'active' ELSE status END WHERE id = ?",
+            " status = CASE status WHEN 'ended' THEN 'active' ELSE status END WHERE id = ?"
+            " RETURNING *",
             [*values.values(), reminder_id],
         )
-        found = await self.get(reminder_id)
-        assert found is not None
-        return found
+        assert row is not None
+        return _reminder(row)
 
     async def pause(
         self, reminder_id: int, reason: str, now: datetime, *, notice_pending: bool = False
@@ -261,13 +264,31 @@ class ReminderRepository:
 
     # -- occurrences ---------------------------------------------------------------------------
 
-    async def claim(self, reminder_id: int, scheduled: datetime, nonce: str, now: datetime) -> bool:
-        """Take the post for sending; False if it was already claimed or recorded (one INSERT)."""
+    async def claim(
+        self,
+        reminder_id: int,
+        scheduled: datetime,
+        nonce: str,
+        now: datetime,
+        by: str | None = None,
+    ) -> bool:
+        """Take the post for sending (`by`: this process); False if it was already claimed or
+        recorded, by any process (one INSERT: the unique key decides)."""
         changed = await self._db.execute(
             "INSERT INTO reminder_occurrences (reminder_id, scheduled_utc, state, nonce,"
-            " claimed_at) VALUES (?, ?, 'claimed', ?, ?)"
+            " claimed_at, claimed_by) VALUES (?, ?, 'claimed', ?, ?, ?)"
             " ON CONFLICT (reminder_id, scheduled_utc) DO NOTHING",
-            (reminder_id, to_iso(scheduled), nonce, to_iso(now)),
+            (reminder_id, to_iso(scheduled), nonce, to_iso(now), by),
+        )
+        return changed == 1
+
+    async def take_over(self, occurrence: Occurrence, by: str) -> bool:
+        """Move a claim left by a process that is gone to this one; False if another process
+        took it (or it was recorded) first."""
+        changed = await self._db.execute(
+            "UPDATE reminder_occurrences SET claimed_by = ? WHERE id = ? AND state = 'claimed'"
+            " AND COALESCE(claimed_by, '') = ?",
+            (by, occurrence.id, occurrence.claimed_by or ""),
         )
         return changed == 1
 
@@ -332,7 +353,8 @@ class ReminderRepository:
         marks = ", ".join("?" * len(reminder_ids))
         rows = await self._db.fetchall(
             "SELECT o.*, m.missed FROM reminder_occurrences o JOIN (SELECT reminder_id,"
-            " MAX(scheduled_utc) AS last, SUM(state = 'missed') AS missed"
+            " MAX(scheduled_utc) AS last,"
+            " SUM(CASE WHEN state = 'missed' THEN 1 ELSE 0 END) AS missed"
             f" FROM reminder_occurrences WHERE reminder_id IN ({marks}) GROUP BY reminder_id) m"
             " ON o.reminder_id = m.reminder_id AND o.scheduled_utc = m.last",
             list(reminder_ids),

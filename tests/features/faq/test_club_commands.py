@@ -17,6 +17,14 @@ from bot.core.settings import PROJECT_ROOT
 from bot.features.faq import FaqContext, entry_form
 from bot.features.faq.club import ANSWER_MAX, ENTRIES_MAX, QUESTION_MAX, EntryText, parse_file
 from bot.features.faq.club_repository import ClubRepository
+from bot.features.faq.club_store import REVISION_SECONDS
+
+
+@pytest.fixture
+def backend(both_backends: str) -> str:
+    """This file's SQL runs on both stores: SQLite and PostgreSQL."""
+    return both_backends
+
 
 CLUB, OTHER_CLUB = 1, 2
 ADMIN = Caller(8, "alex", CLUB, 10, can_manage_guild=True)
@@ -320,10 +328,22 @@ async def test_entries_survive_a_restart(make_app, router: Router, app: App) -> 
     assert verdict is not None and [e.question for e in verdict.entries] == [SATURDAY["question"]]
 
 
-async def test_a_change_from_another_process_is_live_at_the_next_question(
+class Ticker:
+    """A monotonic clock the test moves (the club store's REVISION_SECONDS)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_a_change_from_another_process_is_live_within_a_second(
     router: Router, app: App, make_app
 ) -> None:
     """`coach kb import` writes with its own connection while the bot runs."""
+    ticker = Ticker()
+    app.faq.club.monotonic = ticker
     await add(router, SATURDAY)
     assert is_club_answer(await ask(router, "saturday run start time?"), SATURDAY["question"])
     other = await make_app(FakeClock(T0))  # a second connection to the same file
@@ -332,8 +352,53 @@ async def test_a_change_from_another_process_is_live_at_the_next_question(
         [EntryText(SATURDAY["question"], (), "Cancelled this week: ice.")],
         T0,
     )
+    ticker.now += REVISION_SECONDS - 0.01
+    reply = await ask(router, "saturday run start time?")  # still the entries read just now
+    assert reply.embed is not None and "Cancelled this week" not in reply.embed.description
+    ticker.now += 0.01
     reply = await ask(router, "saturday run start time?")
     assert reply.embed is not None and "Cancelled this week" in reply.embed.description
+
+
+class CountingRevisions(ClubRepository):
+    def __init__(self, repository: ClubRepository) -> None:
+        super().__init__(repository._db)  # type: ignore[attr-defined]
+        self.revisions = 0
+
+    async def revision(self, guild_id: int) -> int:
+        self.revisions += 1
+        return await super().revision(guild_id)
+
+
+async def test_questions_in_a_row_read_the_revision_once_a_second(
+    router: Router, svc: FaqContext
+) -> None:
+    ticker = Ticker()
+    svc.club.monotonic = ticker
+    svc.club.repository = counting = CountingRevisions(svc.club.repository)
+    await add(router, SATURDAY)
+    after_add = counting.revisions
+    for _ in range(3):
+        assert is_club_answer(await ask(router, "saturday run start time?"), SATURDAY["question"])
+        await svc.club.index(CLUB)  # as each autocomplete keystroke asks
+    assert counting.revisions == after_add  # all within a second of the add's own check
+    ticker.now += REVISION_SECONDS
+    await ask(router, "saturday run start time?")
+    assert counting.revisions == after_add + 1
+
+
+async def test_a_change_made_here_is_live_at_once_even_within_the_second(
+    router: Router, svc: FaqContext
+) -> None:
+    svc.club.monotonic = Ticker()  # never moves: only changes made here can show
+    await add(router, SATURDAY)
+    assert is_club_answer(await ask(router, "saturday run start time?"), SATURDAY["question"])
+    (entry,) = (await svc.club.index(CLUB)).entries  # type: ignore[union-attr]
+    await svc.club.update(CLUB, entry.id, EntryText(SATURDAY["question"], (), "Moved to 9:00."))
+    reply = await ask(router, "saturday run start time?")
+    assert reply.embed is not None and "Moved to 9:00." in reply.embed.description
+    await svc.club.remove(CLUB, entry.id)
+    assert not is_club_answer(await ask(router, "saturday run start time?"), SATURDAY["question"])
 
 
 def test_the_entry_form_fits_discords_limits_whatever_it_is_given() -> None:

@@ -20,6 +20,13 @@ from bot.features.faq.insights_handlers import ADD_FROM_GAP, VOTE, InsightsConte
 from bot.features.faq.insights_repository import AnswerGone, InsightsRepository
 from bot.features.faq.retention import RetentionCleaner
 
+
+@pytest.fixture
+def backend(both_backends: str) -> str:
+    """This file's SQL runs on both stores: SQLite and PostgreSQL."""
+    return both_backends
+
+
 T0 = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 GUILD, OTHER_GUILD = 1, 2
 MEMBER = Caller(user_id=7, display_name="sam", guild_id=GUILD, channel_id=10)
@@ -80,7 +87,7 @@ async def rows(app: App, table: str) -> list[dict[str, Any]]:
 
 
 async def columns(app: App, table: str) -> set[str]:
-    return {c["name"] for c in await app.services.db.fetchall(f"PRAGMA table_info({table})")}
+    return set(await app.services.db.columns(table))
 
 
 async def abstain(ctx: InsightsContext, app: App, question: str, caller: Caller = MEMBER) -> None:

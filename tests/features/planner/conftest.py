@@ -10,6 +10,13 @@ from bot.app import App
 from bot.core.clock import FakeClock
 from bot.features.planner import PlannerContext
 
+
+@pytest.fixture
+def backend(both_backends: str) -> str:
+    """This file's SQL runs on both stores: SQLite and PostgreSQL."""
+    return both_backends
+
+
 WEDNESDAY = datetime(2026, 5, 6, 12, 0, tzinfo=UTC)  # week of Monday 2026-05-04
 
 

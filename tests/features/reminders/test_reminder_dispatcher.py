@@ -7,6 +7,8 @@ from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import NamedTuple
 
+import pytest
+
 from bot.app import App
 from bot.core.clock import FakeClock
 from bot.features.reminders import RemindersContext
@@ -17,6 +19,13 @@ from bot.features.reminders.post import occurrence_nonce
 from bot.features.reminders.repository import NewReminder, Reminder, State, Status
 from bot.features.reminders.schedule import Weekday
 from tests.support.reminders import GUILD, MemorySender, dispatcher, utc
+
+
+@pytest.fixture
+def backend(both_backends: str) -> str:
+    """This file's SQL runs on both stores: SQLite and PostgreSQL."""
+    return both_backends
+
 
 TRAINING, ADMINS = 77, 88
 

@@ -18,6 +18,13 @@ from bot.features.reminders.repository import MAX_PER_GUILD, NewReminder, Status
 from bot.features.reminders.schedule import Weekday
 from tests.support.reminders import GUILD, MemorySender, dispatcher, utc
 
+
+@pytest.fixture
+def backend(both_backends: str) -> str:
+    """This file's SQL runs on both stores: SQLite and PostgreSQL."""
+    return both_backends
+
+
 ADMIN = Caller(1, "coach-alex", GUILD, 10, can_manage_guild=True)
 MEMBER = Caller(2, "runner-sam", GUILD, 10)
 OTHER_ADMIN = Caller(3, "elsewhere", GUILD + 1, 99, can_manage_guild=True)

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.core.clock import FakeClock
 from bot.features.reminders.repository import NewReminder, State
 from bot.features.reminders.schedule import Weekday
 from tests.support.reminders import GUILD, utc
+
+
+@pytest.fixture
+def backend(both_backends: str) -> str:
+    """This file's SQL runs on both stores: SQLite and PostgreSQL."""
+    return both_backends
+
 
 T0 = utc("2026-03-16T12:00:00Z")
 

@@ -50,11 +50,13 @@ class InteractionsMixin:
         locale: str = "en-US",
         timeout: float = 10.0,
     ) -> InteractionHandle:
-        # Interactions sent while the bot has no valid session would be lost; wait for one.
+        # Interactions sent while the bot has no valid session would be lost; wait for one on
+        # the server's shard (shard 0 for DMs).
+        shard = self.shard_of(guild)
         await self.wait_until(
-            lambda: self.gateway.session is not None and self.gateway.session.valid,
+            lambda: self.gateway.session_valid(shard),
             timeout,
-            "a gateway session to dispatch an interaction on",
+            f"a gateway session on shard {shard} to dispatch an interaction on",
         )
         ch = self.channels[_id(channel)]
         who = self.users[_id(user)]
@@ -105,7 +107,7 @@ class InteractionsMixin:
         )
         self.interactions[handle_id] = handle
         self.interactions_by_token[token] = handle
-        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        await self.gateway.dispatch("INTERACTION_CREATE", payload, shard=shard)
         return handle
 
     def _command_data(

@@ -46,6 +46,13 @@ class Snowflakes:
         ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
         return (ms << 22) | (next(self._counter) & 0x3FFFFF)
 
+    def next_on_shard(self, shard: int, shard_count: int) -> int:
+        """An id whose server is on `shard` (Discord: `(id >> 22) % shard_count`): the
+        timestamp part moved up by under `shard_count` milliseconds."""
+        ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+        ms += (shard - ms) % shard_count
+        return (ms << 22) | (next(self._counter) & 0x3FFFFF)
+
 
 @dataclass
 class User:

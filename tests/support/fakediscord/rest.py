@@ -104,7 +104,7 @@ class Rest:
         limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
         return 200, {
             "url": self.fake.gateway_url.rstrip("/"),
-            "shards": 1,
+            "shards": self.fake.shards,
             "session_start_limit": limit,
         }
 

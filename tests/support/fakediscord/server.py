@@ -6,6 +6,7 @@ import asyncio
 import json
 import re
 import secrets
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ class RecordedRequest(NamedTuple):
     path: str
     json: Any
     query: dict[str, str]
+    at: float = 0.0  # time.monotonic() on arrival: rates across every client, measured here
 
 
 @dataclass
@@ -82,7 +84,11 @@ class FakeDiscord(InteractionsMixin):
         interaction_window: float = 3.0,
         nonce_window: float = 300.0,
         rate_limits: RateLimitConfig | None = None,
+        shards: int = 1,
     ) -> None:
+        if shards < 1:
+            raise ValueError(f"shards must be at least 1, not {shards}")
+        self.shards = shards
         self.ids = Snowflakes()
         self.token = f"fake.{secrets.token_urlsafe(24)}"
         self.application_id = self.ids.next()
@@ -133,6 +139,7 @@ class FakeDiscord(InteractionsMixin):
             heartbeat_interval=heartbeat_interval,
             on_change=self._changed,
             record_problem=self.problems.append,
+            shard_count=shards,
         )
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -199,9 +206,17 @@ class FakeDiscord(InteractionsMixin):
             lambda: self.gateway.identify_count >= count, timeout, f"IDENTIFY #{count}"
         )
 
-    async def ready(self, timeout: float = 10.0) -> None:
-        """Wait until a gateway session is live (READY and GUILD_CREATEs sent)."""
-        await self.wait_until(lambda: self.gateway.connected, timeout, "a live gateway session")
+    async def ready(self, timeout: float = 10.0, *, shard: int | None = None) -> None:
+        """Wait until a gateway session is live (READY and GUILD_CREATEs sent): on `shard`,
+        or on every shard."""
+        if shard is None:
+            await self.wait_until(lambda: self.gateway.connected, timeout, "a live gateway session")
+        else:
+            await self.wait_until(
+                lambda: self.gateway.shard_connected(shard),
+                timeout,
+                f"a live gateway session on shard {shard}",
+            )
 
     async def wait_for_resume(self, count: int = 1, timeout: float = 10.0) -> None:
         await self.wait_until(lambda: self.gateway.resume_count >= count, timeout, "RESUME")
@@ -216,15 +231,32 @@ class FakeDiscord(InteractionsMixin):
 
     # -- state setup -------------------------------------------------------------------------
 
-    def add_guild(self, name: str, *, bot_permissions: int = DEFAULT_BOT_PERMISSIONS) -> Guild:
-        guild = Guild(self.ids.next(), name, owner_id=self.owner.id)
+    def shard_of(self, guild: Guild | int | None) -> int:
+        """The shard a server's events go to (Discord's formula); DMs go to shard 0."""
+        return 0 if guild is None else (_id(guild) >> 22) % self.shards
+
+    def add_guild(
+        self,
+        name: str,
+        *,
+        bot_permissions: int = DEFAULT_BOT_PERMISSIONS,
+        shard: int | None = None,
+    ) -> Guild:
+        """A server with the bot and the owner in it, on `shard` (by default the servers take
+        the shards in turn, so a sharded fake has servers on each)."""
+        if shard is None:
+            shard = len(self.guilds) % self.shards
+        if not 0 <= shard < self.shards:
+            raise ValueError(f"shard {shard} is not one of the fake's {self.shards} shards")
+        gid = self.ids.next() if self.shards == 1 else self.ids.next_on_shard(shard, self.shards)
+        guild = Guild(gid, name, owner_id=self.owner.id)
         guild.roles[guild.id] = Role(guild.id, guild.id, "@everyone", DEFAULT_EVERYONE)
         bot_role = Role(self.ids.next(), guild.id, self.bot_user.username, bot_permissions, 1, True)
         guild.roles[bot_role.id] = bot_role
         guild.members[self.owner.id] = Member(self.owner)
         guild.members[self.bot_user_id] = Member(self.bot_user, [bot_role.id])
         self.guilds[guild.id] = guild
-        self._dispatch_soon("GUILD_CREATE", lambda: guild_create_json(guild))
+        self._dispatch_soon("GUILD_CREATE", lambda: guild_create_json(guild), guild.id)
         return guild
 
     def add_role(
@@ -234,7 +266,7 @@ class FakeDiscord(InteractionsMixin):
         role = Role(self.ids.next(), g.id, name, permissions, position or len(g.roles))
         g.roles[role.id] = role
         self._dispatch_soon(
-            "GUILD_ROLE_CREATE", lambda: {"guild_id": str(g.id), "role": role_json(role)}
+            "GUILD_ROLE_CREATE", lambda: {"guild_id": str(g.id), "role": role_json(role)}, g.id
         )
         return role
 
@@ -260,7 +292,7 @@ class FakeDiscord(InteractionsMixin):
         channel = Channel(self.ids.next(), g.id, name, position=len(g.channels), overwrites=ows)
         g.channels[channel.id] = channel
         self.channels[channel.id] = channel
-        self._dispatch_soon("CHANNEL_CREATE", lambda: channel_json(channel))
+        self._dispatch_soon("CHANNEL_CREATE", lambda: channel_json(channel), g.id)
         return channel
 
     def add_member(
@@ -285,18 +317,24 @@ class FakeDiscord(InteractionsMixin):
         ch = self.channels.pop(_id(channel))
         if ch.guild_id is not None:
             self.guilds[ch.guild_id].channels.pop(ch.id, None)
-        await self.gateway.dispatch("CHANNEL_DELETE", channel_json(ch))
+        await self.gateway.dispatch(
+            "CHANNEL_DELETE", channel_json(ch), shard=self.shard_of(ch.guild_id)
+        )
 
     async def remove_bot_from_guild(self, guild: Guild | int) -> None:
         g = self.guilds[_id(guild)]
         g.bot_present = False
-        await self.gateway.dispatch("GUILD_DELETE", {"id": str(g.id)})
+        await self.gateway.dispatch("GUILD_DELETE", {"id": str(g.id)}, shard=self.shard_of(g))
 
-    def _dispatch_soon(self, event: str, payload: Callable[[], Any]) -> None:
-        # Setup calls are sync; once a session is live they reach the bot as gateway events.
-        if not self.gateway.connected:
+    def _dispatch_soon(self, event: str, payload: Callable[[], Any], guild_id: int) -> None:
+        # Setup calls are sync; once the server's shard has a live session they reach the bot
+        # as gateway events (before that, its READY and GUILD_CREATE carry them).
+        shard = self.shard_of(guild_id)
+        if not self.gateway.shard_connected(shard):
             return
-        task = asyncio.get_running_loop().create_task(self.gateway.dispatch(event, payload()))
+        task = asyncio.get_running_loop().create_task(
+            self.gateway.dispatch(event, payload(), shard=shard)
+        )
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -327,9 +365,11 @@ class FakeDiscord(InteractionsMixin):
             "bot": user_json(self.bot_user),
         }
 
-    def _ready_payloads(self, session_id: str) -> list[tuple[str, Any]]:
-        guilds = [g for g in self.guilds.values() if g.bot_present]
-        ready = {
+    def _ready_payloads(self, session_id: str, shard: int, sharded: bool) -> list[tuple[str, Any]]:
+        """READY and a GUILD_CREATE for each server on `shard` (with `shard` in READY when
+        the IDENTIFY named one, as Discord does)."""
+        guilds = [g for g in self.guilds.values() if g.bot_present and self.shard_of(g) == shard]
+        ready: dict[str, Any] = {
             "v": 10,
             "user": {**user_json(self.bot_user), "verified": True, "mfa_enabled": False},
             "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
@@ -344,6 +384,8 @@ class FakeDiscord(InteractionsMixin):
             "geo_ordered_rtc_regions": [],
             "user_settings": {},
         }
+        if sharded:
+            ready["shard"] = [shard, self.shards]
         return [("READY", ready)] + [("GUILD_CREATE", guild_create_json(g)) for g in guilds]
 
     # -- messages ----------------------------------------------------------------------------
@@ -421,14 +463,15 @@ class FakeDiscord(InteractionsMixin):
         Discord has acted but the client hasn't heard (e.g. to kill it in between)."""
         self._delay_rules.append(_DelayRule(method.upper(), re.compile(path_regex), seconds, count))
 
-    async def drop_gateway(self) -> None:
-        await self.gateway.drop()
+    async def drop_gateway(self, shard: int | None = None) -> None:
+        """Abort the gateway connections (of one shard, or all): the bot RESUMEs."""
+        await self.gateway.drop(shard)
 
-    async def invalidate_session(self) -> None:
-        await self.gateway.invalidate()
+    async def invalidate_session(self, shard: int | None = None) -> None:
+        await self.gateway.invalidate(shard)
 
-    async def request_reconnect(self) -> None:
-        await self.gateway.send_op(RECONNECT, None)
+    async def request_reconnect(self, shard: int | None = None) -> None:
+        await self.gateway.send_op(RECONNECT, None, shard)
 
     # -- verdicts for tests ------------------------------------------------------------------
 
@@ -457,7 +500,7 @@ class FakeDiscord(InteractionsMixin):
         elif raw:
             self.problems.append(f"non-JSON body ({request.content_type}) on {method} {path}")
         query = dict(request.query)
-        self.requests.append(RecordedRequest(method, path, body, query))
+        self.requests.append(RecordedRequest(method, path, body, query, time.monotonic()))
         self.stats["requests"] += 1
 
         for rule in self._fail_rules:
