@@ -19,7 +19,8 @@ console: $(STAMP)  ## chat with the bot offline (its own data/console.db, never 
 run: $(STAMP)  ## connect to Discord (needs DISCORD_TOKEN in .env)
 	@$(BIN)/coach run
 
-test: $(STAMP)  ## the whole test suite
+test: $(STAMP)  ## the whole test suite (PostgreSQL variants when a server can be had)
+	@$(BIN)/python -m tests.support.postgres status
 	$(BIN)/pytest -q
 
 check: $(STAMP)  ## validate config, knowledge and templates

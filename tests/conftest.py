@@ -36,14 +36,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    if os.environ.get(pg.ENV):
-        return f"PostgreSQL: the server at {pg.ENV} (PostgreSQL variants run)"
-    if pg.find_bindir() is not None:
-        return "PostgreSQL: a throwaway server is started for the PostgreSQL variants"
-    return (
-        "PostgreSQL: NOT AVAILABLE - the PostgreSQL variants are SKIPPED (install PostgreSQL "
-        f"or set {pg.ENV})"
-    )
+    return pg.status()
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

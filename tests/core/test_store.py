@@ -152,3 +152,15 @@ async def test_two_processes_starting_together_apply_each_migration_once(
         assert await db.applied_migrations() == [m.version for m in bundled_migrations()]
     finally:
         await db.close()
+
+
+def test_make_test_says_when_postgresql_variants_are_skipped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.support import postgres as pg
+
+    monkeypatch.delenv(pg.ENV, raising=False)
+    monkeypatch.setattr(pg, "find_bindir", lambda: None)
+    assert "SKIPPED" in pg.status()
+    monkeypatch.setenv(pg.ENV, "postgresql://coach@127.0.0.1:5432/postgres")
+    assert "variants run" in pg.status()

@@ -7,7 +7,8 @@ a temporary folder, on a Unix socket and loopback, as an unprivileged user (as r
 `postgres` or `nobody`: PostgreSQL refuses root). Without either, the PostgreSQL variants of
 the tests are skipped, and `make test` says why in its header.
 
-Run `python -m tests.support.postgres start DIR` to print `export COACH_TEST_DATABASE_URL=...`
+`python -m tests.support.postgres status` says which (make test prints it first). Run
+`python -m tests.support.postgres start DIR` to print `export COACH_TEST_DATABASE_URL=...`
 for a server in DIR, and `python -m tests.support.postgres stop DIR` to stop it.
 """
 
@@ -191,9 +192,24 @@ async def drop_database(server: Server, name: str) -> None:
         await conn.close()
 
 
+def status() -> str:
+    """One line: whether the PostgreSQL variants of the tests will run, and on what."""
+    if os.environ.get(ENV):
+        return f"PostgreSQL: the server at {ENV} (the PostgreSQL variants run)"
+    if find_bindir() is not None:
+        return "PostgreSQL: a throwaway server is started for the PostgreSQL variants"
+    return (
+        "PostgreSQL: NOT AVAILABLE - the PostgreSQL variants are SKIPPED (install PostgreSQL "
+        f"or set {ENV})"
+    )
+
+
 def main(argv: list[str]) -> int:
+    if argv == ["status"]:
+        print(status())
+        return 0
     if len(argv) != 2 or argv[0] not in ("start", "stop"):
-        print("usage: python -m tests.support.postgres start|stop DIR", file=sys.stderr)
+        print("usage: python -m tests.support.postgres start|stop DIR | status", file=sys.stderr)
         return 2
     folder = Path(argv[1]).resolve()
     if argv[0] == "stop":
