@@ -13,7 +13,13 @@ from typing import Any
 
 import pytest
 
-from bot.core.db import ConstraintError, Database, bundled_migrations, open_database
+from bot.core.db import (
+    ConstraintError,
+    Database,
+    StorageUnavailable,
+    bundled_migrations,
+    open_database,
+)
 from bot.core.postgres_db import numbered, redacted
 from bot.core.settings import PROJECT_ROOT, load_settings
 
@@ -164,3 +170,17 @@ def test_make_test_says_when_postgresql_variants_are_skipped(
     assert "SKIPPED" in pg.status()
     monkeypatch.setenv(pg.ENV, "postgresql://coach@127.0.0.1:5432/postgres")
     assert "variants run" in pg.status()
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])  # SQLite's busy timeout: test_faults.py
+async def test_a_statement_past_the_timeout_is_cancelled_as_unavailable(
+    database: dict[str, Any],
+) -> None:
+    settings = load_settings(_env_file=None, database_statement_timeout=0.2, **database)
+    store = await open_database(settings)
+    try:
+        with pytest.raises(StorageUnavailable, match="statement timeout"):
+            await store.fetchone("SELECT pg_sleep(2)")
+        assert (await store.fetchone("SELECT 1"))[0] == 1  # and the store carries on
+    finally:
+        await store.close()
