@@ -184,12 +184,8 @@ class ReminderDispatcher:
         while not self._stopping:
             waiters = self._signal.begin()
             try:
-                if self.registry is not None:
-                    await self._beat()
-                if first or self.registry is not None:
-                    await self._recover_claims()
-                    first = False
-                self.next_due = await self.run_due()
+                self.next_due = await self.run_pass(recover=first)
+                first = False
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -205,6 +201,16 @@ class ReminderDispatcher:
             if self.registry is not None:  # beat, and notice a peer gone or back, in time
                 delay = min(delay, HEARTBEAT.total_seconds())
             await self._signal.sleep(min(delay, MAX_SLEEP_SECONDS))
+
+    async def run_pass(self, *, recover: bool = False) -> datetime | None:
+        """One pass of the loop: beat (with other processes), finish claims left by processes
+        that are gone (always with a registry; else only when `recover`, i.e. at start-up), then
+        post what is due. Returns the next due instant."""
+        if self.registry is not None:
+            await self._beat()
+        if recover or self.registry is not None:
+            await self._recover_claims()
+        return await self.run_due()
 
     async def _beat(self) -> None:
         """Say this process is alive, and work out which shards it delivers for now."""
