@@ -16,10 +16,10 @@ import asyncio
 import contextlib
 import contextvars
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -35,6 +35,7 @@ from bot.core.db import (
 )
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CONNECT_TIMEOUT = 10.0  # seconds to open one connection
 # Any number will do as long as only this application uses it on the database.
@@ -201,15 +202,20 @@ class PostgresDatabase(Database):
 
     # -- queries -------------------------------------------------------------------------------
 
-    async def _call(self, method: str, sql: str, *args: Any) -> Any:
-        target: Any = self._conn.get() or self._pool
+    async def _guard(self, work: Awaitable[T]) -> T:
+        """`work`, with asyncpg's errors as the store's: a broken constraint, or the server gone
+        (then every pooled connection is renewed: the server may have restarted)."""
         try:
-            return await getattr(target, method)(numbered(sql), *args)
+            return await work
         except asyncpg.exceptions.IntegrityConstraintViolationError as exc:
             raise ConstraintError(str(exc)) from exc
         except _UNAVAILABLE as exc:
-            await self._pool.expire_connections()  # the server may have restarted: renew them all
+            await self._pool.expire_connections()
             raise StorageUnavailable(f"{self.where}: {_why(exc)}") from exc
+
+    async def _call(self, method: str, sql: str, *args: Any) -> Any:
+        target: Any = self._conn.get() or self._pool
+        return await self._guard(getattr(target, method)(numbered(sql), *args))
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         return _rowcount(await self._call("execute", sql, *params))
@@ -230,31 +236,18 @@ class PostgresDatabase(Database):
         if self._conn.get() is not None:
             yield
             return
-        try:
-            conn = await self._pool.acquire()
-        except _UNAVAILABLE as exc:
-            await self._pool.expire_connections()
-            raise StorageUnavailable(f"{self.where}: {_why(exc)}") from exc
+        conn = await self._guard(self._pool.acquire())
         token = self._conn.set(conn)
         try:
             tx = conn.transaction()
-            try:
-                await tx.start()
-            except _UNAVAILABLE as exc:
-                await self._pool.expire_connections()
-                raise StorageUnavailable(f"{self.where}: {_why(exc)}") from exc
+            await self._guard(tx.start())
             try:
                 yield
             except BaseException:
                 with contextlib.suppress(*_UNAVAILABLE):  # gone, and the transaction with it
                     await tx.rollback()
                 raise
-            else:
-                try:
-                    await tx.commit()
-                except _UNAVAILABLE as exc:
-                    await self._pool.expire_connections()
-                    raise StorageUnavailable(f"{self.where}: {_why(exc)}") from exc
+            await self._guard(tx.commit())
         finally:
             self._conn.reset(token)
             await self._pool.release(conn)

@@ -15,7 +15,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -25,13 +24,13 @@ from typing import Any
 import pytest
 
 from bot.core.db import open_database
-from bot.core.settings import PROJECT_ROOT, load_settings
+from bot.core.settings import load_settings
 from bot.features.reminders.post import occurrence_nonce
 from bot.features.reminders.repository import NewReminder, ReminderRepository
 from bot.features.reminders.schedule import Weekday
-from tests.support.cli import settings_free_env
 from tests.support.fakediscord import FakeDiscord, RateLimitConfig
 from tests.support.fakediscord.model import Channel, Guild
+from tests.support.reminders import spawn_bot
 
 SHARDS = 2
 GUILDS = 80  # 40 on each shard
@@ -50,27 +49,15 @@ def backend() -> str:
 
 
 def spawn(fake: FakeDiscord, url: str, shard: int, log: Path) -> subprocess.Popen[bytes]:
-    env = {
-        **settings_free_env(),
-        "PYTHONPATH": str(PROJECT_ROOT),
-        "DISCORD_TOKEN": fake.token,
-        "DISCORD_API_BASE": fake.api_base,
-        "DISCORD_GATEWAY_URL": fake.gateway_url,
-        "DATABASE_URL": url,
-        "SHARD_COUNT": str(SHARDS),
-        "SHARD_IDS": str(shard),
-        "REMINDER_GRACE_HOURS": str(GRACE_HOURS),
-        "LOG_LEVEL": "INFO",
-    }
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            cwd=log.parent,
-            env=env,
-            stdout=out,
-            stderr=out,
-            stdin=subprocess.DEVNULL,
-        )
+    return spawn_bot(
+        fake,
+        url,
+        log.parent,
+        log,
+        SHARD_COUNT=str(SHARDS),
+        SHARD_IDS=str(shard),
+        REMINDER_GRACE_HOURS=str(GRACE_HOURS),
+    )
 
 
 async def until(predicate: Any, timeout: float, what: str, logs: list[Path]) -> None:

@@ -114,39 +114,17 @@ def start(folder: Path) -> Server:
         stderr=subprocess.PIPE,
     )
     port = _free_port()
-    options = (
-        f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={sockets}"
-        " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        " -c max_connections=300 -c shared_buffers=64MB"
-    )
-    subprocess.run(
-        [
-            *prefix,
-            str(bindir / "pg_ctl"),
-            "-D",
-            str(data),
-            "-o",
-            options,
-            "-l",
-            str(folder / "server.log"),
-            "-w",
-            "-t",
-            "60",
-            "start",
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
     (folder / "port").write_text(str(port))
+    pg_ctl(folder, "start")
     return Server(f"postgresql://{SUPERUSER}@127.0.0.1:{port}/postgres", folder)
 
 
 def pg_ctl(folder: Path, action: str, *extra: str) -> None:
-    """`pg_ctl stop|start|restart` on a server we started (tests stop and start it)."""
+    """`pg_ctl start|stop|restart` on a server we made in `folder` (tests stop and start it):
+    loopback and a socket in the folder only, durability off (a throwaway server)."""
     bindir = find_bindir()
     assert bindir is not None
-    args = [*_run_as(), str(bindir / "pg_ctl"), "-D", str(folder / "data"), "-w"]
+    args = [*_run_as(), str(bindir / "pg_ctl"), "-D", str(folder / "data"), "-w", "-t", "60"]
     if action == "start":
         port = (folder / "port").read_text().strip()
         options = (

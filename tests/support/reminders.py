@@ -72,20 +72,23 @@ async def no_sleep(_: float) -> None:
 
 
 def dispatcher(
-    svc: RemindersContext, sender: MemorySender, grace_hours: float = 6.0
+    svc: RemindersContext, sender: MemorySender, grace_hours: float = 6.0, **options: Any
 ) -> ReminderDispatcher:
-    return ReminderDispatcher(
-        reminders=svc.reminders,
-        guild_settings=svc.guild_settings,
-        renderer=svc.renderer,
-        knowledge=svc.knowledge,
-        clock=svc.clock,
-        sender=sender,
-        grace=timedelta(hours=grace_hours),
-        pacer=Pacer(rate=10_000),
-        retry_delays=(0.0, 0.0, 0.0),
-        sleep=no_sleep,
-    )
+    """A dispatcher over the test app's reminders that never waits; `options` add or replace
+    ReminderDispatcher's arguments (e.g. a registry, sharding and process id)."""
+    arguments: dict[str, Any] = {
+        "reminders": svc.reminders,
+        "guild_settings": svc.guild_settings,
+        "renderer": svc.renderer,
+        "knowledge": svc.knowledge,
+        "clock": svc.clock,
+        "sender": sender,
+        "grace": timedelta(hours=grace_hours),
+        "pacer": Pacer(rate=10_000),
+        "retry_delays": (0.0, 0.0, 0.0),
+        "sleep": no_sleep,
+    }
+    return ReminderDispatcher(**{**arguments, **options})
 
 
 def reminders_context(bot: CoachBot) -> RemindersContext:
@@ -164,20 +167,30 @@ async def seed_reminders(
         await db.close()
 
 
-def spawn_bot(fake: Any, db_path: Path, workdir: Path, log: Path) -> subprocess.Popen[bytes]:
-    """`python -m bot run` against the fake Discord, logging to `log` (appended)."""
+def spawn_bot(
+    fake: Any, db_path: Path | str, workdir: Path, log: Path, **settings: str
+) -> subprocess.Popen[bytes]:
+    """`python -m bot run` against the fake Discord, logging to `log` (appended). `db_path`: a
+    SQLite file or a postgresql:// URL; `settings`: more environment, e.g. SHARD_IDS="1"."""
+    store = "DATABASE_URL" if str(db_path).startswith("postgresql://") else "DATABASE_PATH"
     env = {
         **os.environ,
         "PYTHONPATH": str(PROJECT_ROOT),
         "DISCORD_TOKEN": fake.token,
         "DISCORD_API_BASE": fake.api_base,
         "DISCORD_GATEWAY_URL": fake.gateway_url,
-        "DATABASE_PATH": str(db_path),
+        store: str(db_path),
         "LOG_LEVEL": "INFO",
+        **settings,
     }
     with log.open("ab") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"], cwd=workdir, env=env, stdout=out, stderr=out
+            [sys.executable, "-m", "bot", "run"],
+            cwd=workdir,
+            env=env,
+            stdout=out,
+            stderr=out,
+            stdin=subprocess.DEVNULL,
         )
 
 

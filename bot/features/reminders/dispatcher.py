@@ -19,7 +19,6 @@ retry can fix pause the reminder and tell the server; transient ones are retried
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -53,7 +52,7 @@ LATE_AFTER = timedelta(minutes=5)  # further behind schedule than this, a post s
 RESEND_WITHIN = timedelta(minutes=3)
 MAX_SLEEP_SECONDS = 3600.0  # re-derive from the schedules at least hourly (clock jumps, drift)
 RETRY_DELAYS: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
-CONCURRENCY = 32  # sends in flight; the pacer, not this, bounds the request rate
+CONCURRENCY = 32  # sends in flight per pass; the pacer, not this, bounds the request rate
 STOP_GRACE_SECONDS = 10.0
 
 # Reason codes stored with a paused reminder; templates/reminders/_reasons.j2 words them.
@@ -126,9 +125,14 @@ class ReminderDispatcher:
         self._alive: frozenset[str] = frozenset({self.process_id})
         self.retry_delays = tuple(retry_delays)
         self._sleep = sleep
-        self._slots = asyncio.Semaphore(concurrency)
+        self._concurrency = concurrency
         self._signal = PassSignal()
         self._task: asyncio.Task[None] | None = None
+        # Heartbeats on their own timer, so a long fan-out never makes this process look gone;
+        # and the passes that take over a gone process's shards at once, beside the main one.
+        self._beats: asyncio.Task[None] | None = None
+        self._takeovers: set[asyncio.Task[None]] = set()
+        self._pending: set[tuple[int, datetime]] = set()  # posts queued or in flight here
         self._stopping = False
         self.next_due: datetime | None = None  # for logs and tests
 
@@ -143,6 +147,8 @@ class ReminderDispatcher:
         if self._task is None:
             self._stopping = False
             self._task = asyncio.create_task(self._run(), name="reminder-dispatcher")
+            if self.registry is not None:
+                self._beats = asyncio.create_task(self._heartbeats(), name="reminder-heartbeat")
 
     async def stop(self) -> None:
         """Let sends in flight finish (briefly), start no new ones, then end the task."""
@@ -151,12 +157,18 @@ class ReminderDispatcher:
             return
         self._stopping = True
         self._signal.wake()
+        if self._beats is not None:
+            self._beats.cancel()
+        running = [task, *self._takeovers]
         try:
-            await asyncio.wait_for(asyncio.shield(task), STOP_GRACE_SECONDS)
+            await asyncio.wait_for(asyncio.shield(asyncio.gather(*running)), STOP_GRACE_SECONDS)
         except TimeoutError:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            for each in running:
+                each.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
+        if self._beats is not None:
+            await asyncio.gather(self._beats, return_exceptions=True)
+            self._beats = None
         self._signal.abandon()
         if self.registry is not None:
             try:
@@ -212,6 +224,30 @@ class ReminderDispatcher:
             await self._recover_claims()
         return await self.run_due()
 
+    async def _heartbeats(self) -> None:
+        """Beat every HEARTBEAT whatever the main pass is doing; when this process starts
+        covering a gone process's shards, deliver their due posts and claims at once."""
+        while not self._stopping:
+            await asyncio.sleep(HEARTBEAT.total_seconds())
+            before = self.covered
+            try:
+                await self._beat()
+            except Exception:
+                log.warning("reminder heartbeat failed; retrying", exc_info=True)
+                continue
+            gained = self.covered - before
+            if gained and not self._stopping:
+                task = asyncio.create_task(self._cover(gained), name="reminder-takeover")
+                self._takeovers.add(task)
+                task.add_done_callback(self._takeovers.discard)
+
+    async def _cover(self, shards: frozenset[int]) -> None:
+        try:
+            await self._recover_claims(only=shards)
+            await self.run_due(only=shards)
+        except Exception:
+            log.exception("taking over shards %s failed; the next pass retries", sorted(shards))
+
     async def _beat(self) -> None:
         """Say this process is alive, and work out which shards it delivers for now."""
         assert self.registry is not None
@@ -229,17 +265,19 @@ class ReminderDispatcher:
         self.covered = covered
         self._alive = frozenset({p.id for p in alive} | {self.process_id})
 
-    def _mine(self, reminder: Reminder) -> bool:
-        return in_shards(reminder.guild_id, self.sharding.count, self.covered)
+    def _mine(self, reminder: Reminder, only: frozenset[int] | None = None) -> bool:
+        shards = self.covered if only is None else self.covered & only
+        return in_shards(reminder.guild_id, self.sharding.count, shards)
 
-    async def run_due(self) -> datetime | None:
-        """Post (or record as missed) everything due now; returns the next due instant."""
+    async def run_due(self, only: frozenset[int] | None = None) -> datetime | None:
+        """Post (or record as missed) everything due now in the shards this process covers
+        (`only`: in those of them); returns the next due instant."""
         now = self.clock.now()
         latest = await self.reminders.latest_scheduled()
         jobs: list[_Job] = []
         earliest: datetime | None = None
         for reminder in await self.reminders.list_active():
-            if not self._mine(reminder):
+            if not self._mine(reminder, only):
                 continue
             schedule = reminder.schedule
             cursor = max(reminder.anchor_utc, latest.get(reminder.id, reminder.anchor_utc))
@@ -265,7 +303,7 @@ class ReminderDispatcher:
         await self._deliver_all(interleaved(jobs))
         return earliest
 
-    async def _recover_claims(self) -> None:
+    async def _recover_claims(self, only: frozenset[int] | None = None) -> None:
         """Claims left by a process that died mid-send (this one before a restart, or a peer
         whose servers this one now covers): resend with the same nonce, or record. Claims of
         live processes are theirs to finish."""
@@ -275,7 +313,7 @@ class ReminderDispatcher:
             if occ.claimed_by is not None and occ.claimed_by in self._alive:
                 continue
             reminder = await self.reminders.get(occ.reminder_id)
-            if reminder is None or not self._mine(reminder):
+            if reminder is None or not self._mine(reminder, only):
                 continue
             if not await self.reminders.take_over(occ, self.process_id):
                 continue  # another process got there first
@@ -294,11 +332,23 @@ class ReminderDispatcher:
     # -- delivery ------------------------------------------------------------------------------
 
     async def _deliver_all(self, jobs: list[_Job]) -> None:
-        if jobs:
-            await asyncio.gather(*(self._deliver(job) for job in jobs))
+        """Deliver the jobs not already queued here (a takeover pass and the main pass may
+        find the same post due: it must not take two pacer slots)."""
+        fresh = [job for job in jobs if (job.reminder.id, job.scheduled) not in self._pending]
+        if not fresh:
+            return
+        keys = [(job.reminder.id, job.scheduled) for job in fresh]
+        self._pending.update(keys)
+        # Each pass its own sends in flight: a takeover's posts share the pace with a long
+        # fan-out already queued instead of waiting behind it.
+        slots = asyncio.Semaphore(self._concurrency)
+        try:
+            await asyncio.gather(*(self._deliver(job, slots) for job in fresh))
+        finally:
+            self._pending.difference_update(keys)
 
-    async def _deliver(self, job: _Job) -> None:
-        async with self._slots:
+    async def _deliver(self, job: _Job, slots: asyncio.Semaphore) -> None:
+        async with slots:
             if self._stopping:
                 return  # unclaimed: the next start picks it up
             r = job.reminder

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ from bot.core.clock import FakeClock
 from bot.core.shards import Sharding, shard_of
 from bot.features.reminders import RemindersContext
 from bot.features.reminders.dispatcher import ReminderDispatcher
-from bot.features.reminders.pacing import Pacer, SharedPacer
+from bot.features.reminders.pacing import SharedPacer
 from bot.features.reminders.post import occurrence_nonce
 from bot.features.reminders.processes import (
     HEARTBEAT,
@@ -31,7 +32,7 @@ from bot.features.reminders.processes import (
 )
 from bot.features.reminders.repository import NewReminder, Reminder, State
 from bot.features.reminders.schedule import Weekday
-from tests.support.reminders import MemorySender, no_sleep, utc
+from tests.support.reminders import MemorySender, dispatcher, utc
 
 
 @pytest.fixture
@@ -92,20 +93,10 @@ async def test_heartbeats_go_stale_and_a_clean_stop_signs_off(make_app) -> None:
 def _dispatcher(
     svc: RemindersContext, sender: MemorySender, pid: str, shard: int
 ) -> ReminderDispatcher:
-    return ReminderDispatcher(
-        reminders=svc.reminders,
-        guild_settings=svc.guild_settings,
-        renderer=svc.renderer,
-        knowledge=svc.knowledge,
-        clock=svc.clock,
-        sender=sender,
-        grace=timedelta(hours=6),
-        pacer=Pacer(rate=10_000),
-        registry=ProcessRegistry(svc.services.db),
-        sharding=Sharding(2, (shard,)),
-        process_id=pid,
-        retry_delays=(0.0,),
-        sleep=no_sleep,
+    """A process of two: its own id and shard, beating in the shared registry."""
+    registry = ProcessRegistry(svc.services.db)
+    return dispatcher(
+        svc, sender, registry=registry, sharding=Sharding(2, (shard,)), process_id=pid
     )
 
 
@@ -173,3 +164,51 @@ async def test_the_send_pace_is_shared_by_every_process(make_app) -> None:
     steps = [later - earlier for earlier, later in itertools.pairwise(waits)]
     assert all(0.05 < step <= 0.1 + 1e-6 for step in steps), waits
     assert waits[-1] > 0.6
+
+
+class GatedSender(MemorySender):
+    """Holds every post to channel `gate_channel` until `release` is set: a long fan-out."""
+
+    def __init__(self, gate_channel: int) -> None:
+        super().__init__()
+        self.gate_channel = gate_channel
+        self.release = asyncio.Event()
+
+    async def send(self, channel_id: int, reply: Any, nonce: str | None) -> int:
+        if channel_id == self.gate_channel:
+            await self.release.wait()
+        return await super().send(channel_id, reply, nonce)
+
+
+async def test_a_busy_process_keeps_beating_and_takes_over_at_once(
+    make_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.features.reminders.dispatcher.HEARTBEAT", timedelta(milliseconds=20))
+    clock = FakeClock(DUE)
+    svc = (await make_app(clock)).reminders
+    sender = GatedSender(gate_channel=10)
+    a = _dispatcher(svc, sender, "a", 0)
+    registry = ProcessRegistry(svc.services.db)
+    await registry.beat("b", Sharding(2, (1,)), clock.now())
+    clock.set(DUE - timedelta(minutes=1))
+    await _reminder(svc, 0, 10)  # a's own post: its send hangs (a long fan-out)
+    theirs = await _reminder(svc, 1, 20)  # b's post
+    clock.set(DUE)
+    a.start()
+    try:
+        await asyncio.sleep(0.1)
+        assert sender.posts == []  # a's main pass is stuck in its own fan-out
+        clock.advance(STALE_AFTER + timedelta(seconds=1))  # b has gone quiet meanwhile
+        for _ in range(100):
+            if any(p.channel_id == 20 for p in sender.posts):
+                break
+            await asyncio.sleep(0.02)
+        # a still beats (not taken for gone) and delivered b's post beside its stuck pass.
+        assert "a" in {p.id for p in await registry.alive(clock.now())}
+        assert [p.nonce for p in sender.posts] == [occurrence_nonce(theirs.id, DUE)]
+        sender.release.set()
+        await a.poke()
+        assert sorted(p.channel_id for p in sender.posts) == [10, 20]  # each once
+    finally:
+        sender.release.set()
+        await a.stop()
