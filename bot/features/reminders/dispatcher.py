@@ -52,6 +52,7 @@ LATE_AFTER = timedelta(minutes=5)  # further behind schedule than this, a post s
 RESEND_WITHIN = timedelta(minutes=3)
 MAX_SLEEP_SECONDS = 3600.0  # re-derive from the schedules at least hourly (clock jumps, drift)
 RETRY_DELAYS: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+FORGET_EVERY = 60  # beats between dropping rows of processes gone for an hour
 CONCURRENCY = 32  # sends in flight per pass; the pacer, not this, bounds the request rate
 STOP_GRACE_SECONDS = 10.0
 
@@ -227,11 +228,15 @@ class ReminderDispatcher:
     async def _heartbeats(self) -> None:
         """Beat every HEARTBEAT whatever the main pass is doing; when this process starts
         covering a gone process's shards, deliver their due posts and claims at once."""
+        beats = 0
         while not self._stopping:
             await asyncio.sleep(HEARTBEAT.total_seconds())
             before = self.covered
+            beats += 1
             try:
                 await self._beat()
+                if beats % FORGET_EVERY == 0 and self.registry is not None:
+                    await self.registry.forget_stale(self.clock.now())
             except Exception:
                 log.warning("reminder heartbeat failed; retrying", exc_info=True)
                 continue

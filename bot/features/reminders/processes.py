@@ -84,7 +84,7 @@ class ProcessRegistry:
         )
 
     async def alive(self, now: datetime) -> list[Live]:
-        """Processes seen within STALE_AFTER (older rows are deleted on the way)."""
+        """Processes seen within STALE_AFTER, less those of this machine that no longer run."""
         cutoff = to_iso(now - STALE_AFTER)
         rows = await self._db.fetchall(
             "SELECT id, shards, shard_count, seen_at FROM processes WHERE seen_at >= ?",

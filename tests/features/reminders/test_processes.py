@@ -212,3 +212,17 @@ async def test_a_busy_process_keeps_beating_and_takes_over_at_once(
     finally:
         sender.release.set()
         await a.stop()
+
+
+async def test_rows_of_processes_gone_for_an_hour_are_dropped(make_app) -> None:
+    clock = FakeClock(MONDAY_NOON)
+    app: App = await make_app(clock)
+    registry = ProcessRegistry(app.services.db)
+    await registry.beat("old", Sharding(1, (0,)), clock.now())
+    clock.advance(timedelta(minutes=59))
+    await registry.beat("recent", Sharding(1, (0,)), clock.now())
+    assert await registry.forget_stale(clock.now()) == 0
+    clock.advance(timedelta(minutes=2))
+    assert await registry.forget_stale(clock.now()) == 1  # "old", not "recent"
+    rows = await app.services.db.fetchall("SELECT id FROM processes")
+    assert [r[0] for r in rows] == ["recent"]
