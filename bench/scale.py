@@ -56,7 +56,7 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -75,11 +75,10 @@ from bench.startup import ROOT, rss_mb
 from bot.core.db import open_database
 from bot.core.settings import Settings, load_settings
 from bot.features.reminders.post import occurrence_nonce
-from bot.features.reminders.repository import NewReminder, ReminderRepository
-from bot.features.reminders.schedule import Weekday
 from tests.support import postgres as pg
 from tests.support.fakediscord import FakeDiscord, RateLimitConfig
 from tests.support.fakediscord.model import Channel, Guild, User
+from tests.support.reminders import seed_many
 
 SETTINGS_VARS = frozenset(name.upper() for name in Settings.model_fields)
 LIMITS = RateLimitConfig(enabled=True, global_limit=50, global_window=1.0)
@@ -368,28 +367,10 @@ class Cluster:
     async def seed(self, servers: list[tuple[Guild, list[Channel]]], due: datetime) -> list[int]:
         """25 weekly UTC reminders per server, all due at `due`, in one transaction."""
         db = await open_database(self._settings())
-        repo, ids = ReminderRepository(db), []
         try:
-            async with db.transaction():
-                for guild, channels in servers:
-                    for i in range(PER_SERVER):
-                        new = NewReminder(
-                            guild.id,
-                            channels[i % len(channels)].id,
-                            Weekday(due.weekday()),
-                            due.strftime("%H:%M"),
-                            "UTC",
-                            f"Hill reps {i}",
-                            None,
-                            None,
-                            guild.owner_id,
-                        )
-                        reminder = await repo.add(new, due - timedelta(hours=1))
-                        if reminder is not None:
-                            ids.append(reminder.id)
+            return await seed_many(db, servers, due, PER_SERVER)
         finally:
             await db.close()
-        return ids
 
     async def claimed_by(self) -> dict[int, str]:
         """The ledger: reminder id -> the process that claimed (or took over) its post."""

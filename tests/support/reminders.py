@@ -167,6 +167,32 @@ async def seed_reminders(
         await db.close()
 
 
+async def seed_many(
+    db: Database, servers: Sequence[tuple[Any, Sequence[Any]]], due: datetime, per_server: int
+) -> list[int]:
+    """`per_server` weekly UTC reminders in each fake server (its channels in turn), all due at
+    `due`, added in one transaction; their ids."""
+    repo, ids = ReminderRepository(db), []
+    async with db.transaction():
+        for guild, channels in servers:
+            for i in range(per_server):
+                new = NewReminder(
+                    guild.id,
+                    channels[i % len(channels)].id,
+                    Weekday(due.weekday()),
+                    due.strftime("%H:%M"),
+                    "UTC",
+                    f"Hill reps {i}",
+                    None,
+                    None,
+                    guild.owner_id,
+                )
+                reminder = await repo.add(new, due - timedelta(hours=1))
+                assert reminder is not None
+                ids.append(reminder.id)
+    return ids
+
+
 def spawn_bot(
     fake: Any, db_path: Path | str, workdir: Path, log: Path, **settings: str
 ) -> subprocess.Popen[bytes]:
