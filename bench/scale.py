@@ -78,7 +78,7 @@ from bot.features.reminders.post import occurrence_nonce
 from tests.support import postgres as pg
 from tests.support.fakediscord import FakeDiscord, RateLimitConfig
 from tests.support.fakediscord.model import Channel, Guild, User
-from tests.support.reminders import seed_many
+from tests.support.reminders import busiest_second, seed_many
 
 SETTINGS_VARS = frozenset(name.upper() for name in Settings.model_fields)
 LIMITS = RateLimitConfig(enabled=True, global_limit=50, global_window=1.0)
@@ -169,17 +169,6 @@ def _machine_busy() -> float:
     """Busy CPU seconds so far, summed over every core (/proc/stat: all but idle and iowait)."""
     ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     return (sum(ticks[:8]) - ticks[3] - ticks[4]) / CLOCK_TICKS
-
-
-def busiest_second(times: list[float]) -> int:
-    """The most requests in any one-second window (sliding)."""
-    times = sorted(times)
-    most, start = 0, 0
-    for end, at in enumerate(times):
-        while at - times[start] >= 1.0:
-            start += 1
-        most = max(most, end - start + 1)
-    return most
 
 
 def _post_channel(method: str, path: str) -> int | None:

@@ -169,17 +169,22 @@ async def _pg_rows(url: str) -> dict[str, list[tuple[Any, ...]]]:
         await db.close()
 
 
-async def _pg_tables(url: str) -> list[str]:
+async def _on_target(url: str, sql: str) -> list[Any]:
+    """One statement on the PostgreSQL database as it is (no migrations); its rows."""
     import asyncpg
 
     conn = await asyncpg.connect(url)
     try:
-        rows = await conn.fetch(
-            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
-        )
-        return sorted(r[0] for r in rows)
+        return list(await conn.fetch(sql))
     finally:
         await conn.close()
+
+
+async def _pg_tables(url: str) -> list[str]:
+    rows = await _on_target(
+        url, "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+    )
+    return sorted(r[0] for r in rows)
 
 
 def _one_line(result: Any) -> str:
@@ -250,13 +255,7 @@ async def test_a_target_with_data_is_refused_and_left_unchanged(source: Path, ta
 async def test_a_database_of_another_application_is_refused_untouched(
     source: Path, target: str
 ) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(target)
-    try:
-        await conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
-    finally:
-        await conn.close()
+    await _on_target(target, "CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
 
     result = _copy(source, target)
 
@@ -293,7 +292,7 @@ async def test_a_source_from_a_newer_coach_is_refused(tmp_path: Path, target: st
 
 async def test_a_count_mismatch_rolls_everything_back(source: Path, target: str) -> None:
     # A rule that silently drops the meta rows: what the verification exists to catch.
-    db = await PostgresDatabase.connect(target)
+    db = await PostgresDatabase.connect(target)  # migrated: the rule needs the meta table
     try:
         await db.execute("CREATE RULE lose_meta AS ON INSERT TO meta DO INSTEAD NOTHING")
     finally:

@@ -28,7 +28,7 @@ from bot.core.settings import load_settings
 from bot.features.reminders.post import occurrence_nonce
 from tests.support.fakediscord import FakeDiscord, RateLimitConfig
 from tests.support.fakediscord.model import Channel, Guild
-from tests.support.reminders import seed_many, spawn_bot
+from tests.support.reminders import busiest_second, seed_many, spawn_bot
 
 SHARDS = 2
 GUILDS = 80  # 40 on each shard
@@ -89,17 +89,6 @@ async def ledger(url: str) -> list[tuple[int, str, str, int | None]]:
     finally:
         await db.close()
     return [(int(r[0]), str(r[1]), str(r[2]), r[3]) for r in rows]
-
-
-def busiest_second(times: list[float]) -> int:
-    """The most requests in any one-second window (sliding), across every process."""
-    times = sorted(times)
-    most, start = 0, 0
-    for end, at in enumerate(times):
-        while at - times[start] >= 1.0:
-            start += 1
-        most = max(most, end - start + 1)
-    return most
 
 
 async def test_two_shard_processes_post_2000_reminders_once_through_a_sigkill(

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -18,8 +17,7 @@ from discord.ext import commands
 
 from bot.cli.serve import _sync
 from bot.core.bot import CoachBot, ShardedCoachBot
-from bot.core.settings import PROJECT_ROOT
-from tests.support.cli import settings_free_env
+from tests.support.cli import start_coach_run
 from tests.support.fakediscord.server import FakeDiscord
 from tests.support.harness import BotRunner, Club, settings_for
 
@@ -160,28 +158,15 @@ async def test_other_shards_log_that_shard_zero_syncs_and_coach_sync_still_syncs
 async def test_coach_run_as_the_process_for_shard_1(
     fake: FakeDiscord, clubs: tuple[Club, Club], tmp_path: Path
 ) -> None:
-    env = settings_free_env(
-        DISCORD_TOKEN=fake.token,
-        DISCORD_API_BASE=fake.api_base,
-        DISCORD_GATEWAY_URL=fake.gateway_url,
+    log_path = tmp_path / "coach.log"
+    proc = await start_coach_run(
+        fake,
+        tmp_path,
+        log_path,
         DATABASE_PATH=str(tmp_path / "coach.db"),
         SHARD_COUNT="2",
         SHARD_IDS="1",
-        PYTHONPATH=str(PROJECT_ROOT),
     )
-    log_path = tmp_path / "coach.log"
-    with log_path.open("wb") as log:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            cwd=tmp_path,
-            env=env,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=log,
-            stderr=log,
-        )
     try:
         await fake.wait_until(
             lambda: proc.returncode is not None or "ready as" in log_path.read_text(),

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import sqlite3
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +17,8 @@ from bot.core.caller import Caller
 from bot.core.db import StorageUnavailable
 from bot.core.replies import Reply
 from bot.core.services import Services
-from bot.core.settings import PROJECT_ROOT
 from bot.features.about.handlers import about as real_about
-from tests.support.cli import settings_free_env
+from tests.support.cli import start_coach_run
 from tests.support.fakediscord.server import FakeDiscord
 from tests.support.harness import Club, swap_handler
 
@@ -75,26 +73,8 @@ async def test_sigterm_stops_coach_run_cleanly_and_keeps_the_data(
 ) -> None:
     club = Club.create(fake_discord)
     db_path = tmp_path / "data" / "coach.db"
-    env = settings_free_env(
-        DISCORD_TOKEN=fake_discord.token,
-        DISCORD_API_BASE=fake_discord.api_base,
-        DISCORD_GATEWAY_URL=fake_discord.gateway_url,
-        DATABASE_PATH=str(db_path),
-        PYTHONPATH=str(PROJECT_ROOT),
-    )
-    stderr_path = tmp_path / "stderr.log"
-    with stderr_path.open("wb") as stderr:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            cwd=tmp_path,
-            env=env,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=stderr,
-        )
+    stderr_path = tmp_path / "output.log"
+    proc = await start_coach_run(fake_discord, tmp_path, stderr_path, DATABASE_PATH=str(db_path))
     try:
         await fake_discord.wait_until(
             lambda: (

@@ -8,11 +8,13 @@ One place for both keeps the variable list in step with `Settings`.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,3 +70,29 @@ def isolate_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **settings
     monkeypatch.chdir(tmp_path)
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
+
+
+async def start_coach_run(
+    fake: Any, cwd: Path, log: Path, **settings: str
+) -> asyncio.subprocess.Process:
+    """`python -m bot run` against the fake Discord, in an environment free of the developer's
+    settings plus `settings` (e.g. DATABASE_PATH, SHARD_IDS); its output goes to `log`."""
+    env = settings_free_env(
+        DISCORD_TOKEN=fake.token,
+        DISCORD_API_BASE=fake.api_base,
+        DISCORD_GATEWAY_URL=fake.gateway_url,
+        PYTHONPATH=str(PROJECT_ROOT),
+        **settings,
+    )
+    with log.open("wb") as out:
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=cwd,
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=out,
+            stderr=out,
+        )

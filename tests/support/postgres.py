@@ -148,26 +148,25 @@ def new_database_name() -> str:
     return f"t_{uuid.uuid4().hex[:16]}"
 
 
-async def create_database(server: Server, name: str) -> str:
-    """An empty database on the server; its URL."""
+async def _admin(server: Server, sql: str) -> None:
+    """One statement on the server's maintenance database (CREATE/DROP DATABASE)."""
     import asyncpg
 
     conn = await asyncpg.connect(server.url)
     try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
+        await conn.execute(sql)
     finally:
         await conn.close()
+
+
+async def create_database(server: Server, name: str) -> str:
+    """An empty database on the server; its URL."""
+    await _admin(server, f'CREATE DATABASE "{name}"')
     return server.database_url(name)
 
 
 async def drop_database(server: Server, name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(server.url)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
+    await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def status() -> str:

@@ -193,6 +193,17 @@ async def seed_many(
     return ids
 
 
+def busiest_second(times: list[float]) -> int:
+    """The most requests in any one-second window (sliding), across every process."""
+    times = sorted(times)
+    most, start = 0, 0
+    for end, at in enumerate(times):
+        while at - times[start] >= 1.0:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
+
+
 def spawn_bot(
     fake: Any, db_path: Path | str, workdir: Path, log: Path, **settings: str
 ) -> subprocess.Popen[bytes]:
