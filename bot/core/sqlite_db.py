@@ -11,6 +11,7 @@ import asyncio
 import contextvars
 import logging
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -31,6 +32,27 @@ from bot.core.db import (
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+
+
+async def _use_wal(conn: aiosqlite.Connection) -> None:
+    """Switch the file to WAL, retrying while another process holds it.
+
+    SQLite answers "database is locked" to a journal-mode change at once, without the busy
+    handler, when a second process is creating the same file at that moment: two bot processes
+    started together on an empty database. The mode is stored in the file, so the retry ends
+    as soon as either process has switched it.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            await conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise
+            await asyncio.sleep(0.02)
 
 
 def _fetchall(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list[sqlite3.Row]:
@@ -107,7 +129,7 @@ class SqliteDatabase(Database):
         db = cls(conn, path)
         try:
             await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await conn.execute("PRAGMA journal_mode = WAL")
+            await _use_wal(conn)
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute("PRAGMA synchronous = NORMAL")
             await db._migrate(bundled_migrations("sqlite") if migrations is None else migrations)

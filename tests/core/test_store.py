@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -22,6 +23,7 @@ from bot.core.db import (
 )
 from bot.core.postgres_db import numbered, redacted
 from bot.core.settings import PROJECT_ROOT, load_settings
+from bot.core.sqlite_db import SqliteDatabase
 
 
 @pytest.fixture
@@ -158,6 +160,26 @@ async def test_two_processes_starting_together_apply_each_migration_once(
         assert await db.applied_migrations() == [m.version for m in bundled_migrations()]
     finally:
         await db.close()
+
+
+async def test_sqlite_waits_for_another_process_creating_the_file(tmp_path: Path) -> None:
+    """A second process still writing the new file in rollback mode makes SQLite refuse the
+    switch to WAL at once ("database is locked", no busy wait): opening waits for it instead."""
+    path = tmp_path / "c.db"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE early (a)")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO early VALUES (1)")
+    loop = asyncio.get_running_loop()
+    loop.call_later(0.3, other.execute, "COMMIT")
+    store = await SqliteDatabase.open_file(path)
+    try:
+        assert await store.applied_migrations() == [m.version for m in bundled_migrations()]
+        row = await store.fetchone("PRAGMA journal_mode")
+        assert row is not None and row[0] == "wal"
+    finally:
+        await store.close()
+        other.close()
 
 
 def test_make_test_says_when_postgresql_variants_are_skipped(
