@@ -10,6 +10,9 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) >&2
 	@$(BIN)/python -m pip install -q --upgrade pip >&2
 	@$(BIN)/python -m pip install -q -e '.[dev]' >&2
+	@# Bytecode once, here: with PYTHONDONTWRITEBYTECODE set (containers often set it) every
+	@# start would compile discord.py, aiohttp and the rest again (READY 2.4 s instead of 1.4).
+	@$(BIN)/python -m compileall -q -j0 $(VENV)/lib bot >/dev/null
 	@$(BIN)/coach model >&2
 	@touch $(STAMP)
 

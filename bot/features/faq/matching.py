@@ -357,6 +357,12 @@ class Matcher:
     def match(self, question: str) -> Match:
         return self.match_embedded(question)[0]
 
+    def forget(self) -> None:
+        """Drop the remembered verdicts and autocomplete lists, so the next question is ranked
+        afresh: what bench/faq.py times, since the bot's own cost is a question it hasn't seen."""
+        self._match_cache.clear()
+        self._autocomplete_cache.clear()
+
     def match_embedded(self, question: str) -> tuple[Match, Embedded | None]:
         """The verdict and, when the model ran on the question (not for an exact title or alias,
         an injection attempt, a question without words, or a lexical-only matcher), its vector.

@@ -315,13 +315,16 @@ def test_no_article_question_of_the_eval_sets_gets_a_club_answer(
     or 200 entries). Out-of-scope questions may: most of those are club questions ("how do i
     join the club", "what time is the sunday long run"), which the club's entries rightly answer
     (measured: 22 of 551 rows with 200 entries, 4 of them poor, e.g. "what's a tempo run" -> "What
-    time is the Wednesday tempo run?"; 11 with 20). Each question is embedded once, as in the bot.
+    time is the Wednesday tempo run?"; 11 with 20; with round 6's sets 30 and 17 of 800, the new
+    ones all club questions). Each question is embedded once, as in the bot.
     """
     index20 = ClubIndex.build(club_entries(20), encoder, matcher.stop_words)
     taken_in: list[str] = []
     taken_out = {20: 0, 200: 0}
+    out_of_scope = 0
     for path in EVAL_SETS:
         for row in rows_of(path):
+            out_of_scope += not in_scope(row)
             match, embedded = matcher.match_embedded(row["q"])
             for count, index in ((20, index20), (200, index200)):
                 hit = club.answer_embedded(index, row["q"], match, embedded)
@@ -332,4 +335,7 @@ def test_no_article_question_of_the_eval_sets_gets_a_club_answer(
                 else:
                     taken_out[count] += 1
     assert not taken_in
-    assert taken_out[20] <= 15 and taken_out[200] <= 25, taken_out
+    # As shares of the out-of-scope rows, so that a new set of club-chat questions ("what time
+    # does the saturday club run start") doesn't read as a regression: 15 and 25 of the 551.
+    assert taken_out[20] <= 0.0275 * out_of_scope, (taken_out, out_of_scope)
+    assert taken_out[200] <= 0.045 * out_of_scope, (taken_out, out_of_scope)

@@ -61,6 +61,16 @@ def test_a_question_asked_again_is_not_ranked_again(knowledge: Knowledge, ranked
     assert ranked == [question, question + "?"]
 
 
+def test_forget_makes_the_next_ask_rank_afresh(knowledge: Knowledge, ranked) -> None:  # type: ignore[no-untyped-def]
+    """What bench/faq.py relies on to time the ranking, not the memory, on each repeat."""
+    matcher = lexical(knowledge)
+    question = "do hill sprints build muscle in the legs"
+    first = matcher.match(question)
+    matcher.forget()
+    assert matcher.match(question) == first
+    assert ranked == [question, question]
+
+
 def test_the_least_recently_asked_question_is_forgotten_first(
     knowledge: Knowledge,
     ranked,  # type: ignore[no-untyped-def]
