@@ -55,16 +55,26 @@ class SemanticIndex:
         self._label_owner = np.array([i for i, _ in labels], dtype=np.int64)
         position = {e.id: i for i, e in enumerate(entries)}
         # Examples of entries that no longer exist are skipped: they only widen the net.
-        examples = [
-            (position[eid], q) for eid, qs in model.examples.items() if eid in position for q in qs
-        ]
+        examples = sorted(
+            (
+                (position[eid], q)
+                for eid, qs in model.examples.items()
+                if eid in position
+                for q in qs
+            ),
+            key=lambda owned: owned[0],
+        )
         self._examples = embedder.label_matrix([q for _, q in examples])
         self._example_owner = np.array([i for i, _ in examples], dtype=np.int64).reshape(-1)
         self._off_topic = embedder.label_matrix(list(model.abstain))
         # Labels then examples, one matrix: one product per question gives both.
         self._bank = np.concatenate([self._labels, self._examples])
         self._bank_owner = np.concatenate([self._label_owner, self._example_owner])
-        self._empty = np.full(n, -1.0)
+        # Each entry's labels, and its examples, are contiguous runs: per-entry maxima are one
+        # reduceat over the run starts (np.maximum.at costs ~0.6 ms a question on 4,000 rows).
+        self._label_starts = _starts(self._label_owner, n)
+        self._has_examples = np.bincount(self._example_owner, minlength=n) > 0
+        self._example_starts = _starts(self._example_owner, n)[self._has_examples]
 
     def start_embedding(
         self, question: str, spans: Sequence[tuple[int, int]]
@@ -80,18 +90,18 @@ class SemanticIndex:
         """One row of PairFeatures per entry."""
         bank = self._bank @ vector
         sims, example_sims = bank[: len(self._labels)], bank[len(self._labels) :]
-        best = self._empty.copy()
-        np.maximum.at(best, self._label_owner, sims)
-        # The second-best label: mask each entry's best (first occurrence), take the max again.
+        best = np.maximum.reduceat(sims, self._label_starts).astype(np.float64)
+        # The second-best label: mask each entry's best (and its ties), take the max again.
         is_best = sims >= best[self._label_owner]
-        second = self._empty.copy()
-        np.maximum.at(second, self._label_owner, np.where(is_best, -1.0, sims))
+        second = np.maximum.reduceat(np.where(is_best, -1.0, sims), self._label_starts)
         second = np.where(second < -0.5, best, second)
         example = best.copy()
-        np.maximum.at(example, self._example_owner, example_sims)
+        if len(self._example_starts):
+            by_example = np.maximum.reduceat(example_sims, self._example_starts)
+            example[self._has_examples] = np.maximum(example[self._has_examples], by_example)
         # A soft nearest-neighbour vote over every label and example.
-        vote = np.zeros(self.size)
-        np.add.at(vote, self._bank_owner, np.exp((bank - 1.0) / VOTE_T))
+        weights = np.exp((bank - 1.0) / VOTE_T)
+        vote = np.bincount(self._bank_owner, weights=weights, minlength=self.size)
         vote /= max(float(vote.sum()), 1e-12)
         lex = lexical.score
         top = np.zeros(self.size)
@@ -145,3 +155,9 @@ class SemanticIndex:
             off_topic_lead=float(column["example"][t]) - off_topic,
         )
         return order, scores, features
+
+
+def _starts(owner: np.ndarray, n: int) -> np.ndarray:
+    """Where each of n owners' run begins in a non-decreasing owner array (an owner without
+    rows gets the next owner's start; callers keep only owners that have rows)."""
+    return np.searchsorted(owner, np.arange(n), side="left")
