@@ -61,6 +61,8 @@ FIT_FILES = (
     # Issue 10's sixth unseen set, measured once at the end of round 6; knowledge/ranker.json was
     # fit without it (see its fit.sets): the next refit learns from it.
     DATA / "faq_questions_issue10f.jsonl",
+    # Its seventh, written after round 6's change and measured once on it; not fit on yet.
+    DATA / "faq_questions_issue10g.jsonl",
 )
 DEFAULT_FILES = FIT_FILES
 CLUB_ENTRIES = DATA / "club_entries.yaml"
