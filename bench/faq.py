@@ -63,6 +63,9 @@ FIT_FILES = (
     DATA / "faq_questions_issue10f.jsonl",
     # Its seventh, written after round 6's change and measured once on it; not fit on yet.
     DATA / "faq_questions_issue10g.jsonl",
+    # Its eighth, measured once on round 6's matcher (a refit with the sixth and seventh sets was
+    # measured on it and not kept); not fit on yet.
+    DATA / "faq_questions_issue10h.jsonl",
 )
 DEFAULT_FILES = FIT_FILES
 CLUB_ENTRIES = DATA / "club_entries.yaml"
