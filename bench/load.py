@@ -62,6 +62,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.stacked import Stacked
 from bench.startup import ROOT, bot_env, rss_mb
 from tests.support.fakediscord.model import Channel, Guild, User
 from tests.support.fakediscord.server import FakeDiscord
@@ -168,7 +169,7 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
-class _Session:
+class _Session(Stacked):
     """One bot subprocess against its own fake Discord; windows of load are run on it in turn."""
 
     def __init__(self, label: str, argv: tuple[str, ...]) -> None:
@@ -177,46 +178,34 @@ class _Session:
         self.profiled = 0
         self.has_plan = False
 
-    async def __aenter__(self) -> _Session:
-        self._stack = contextlib.AsyncExitStack()
-        await self._stack.__aenter__()
-        try:
-            tmp = self._stack.enter_context(tempfile.TemporaryDirectory(prefix="coach-load-"))
-            self.fake = await self._stack.enter_async_context(FakeDiscord(validate=False))
-            self.guild = self.fake.add_guild("Load Harriers")
-            self.channel = self.fake.add_channel(self.guild, "general")
-            self.proc = await asyncio.create_subprocess_exec(
-                sys.executable,
-                *self.argv,
-                cwd=ROOT,
-                env={**bot_env(self.fake, Path(tmp) / "load.db"), "LOG_LEVEL": "WARNING"},
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.DEVNULL,
-                stderr=asyncio.subprocess.DEVNULL,
-            )
-            self._stack.push_async_callback(self._stop)
-            proc = self.proc
-            await self.fake.wait_until(
-                lambda: (
-                    proc.returncode is not None
-                    or (bool(self.fake.command_syncs) and self.fake.gateway.connected)
-                ),
-                START_TIMEOUT_S,
-                f"{self.label}: the command sync and the gateway",
-            )
-            if proc.returncode is not None:
-                raise RuntimeError(
-                    f"{self.label} exited with {proc.returncode} before it was ready"
-                )
-            names = {c["name"] for c in self.fake.command_syncs[-1][1]}
-            self.has_plan = {"plan", "profile"} <= names
-        except BaseException:
-            await self._stack.aclose()
-            raise
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self._stack.aclose()
+    async def _open(self, stack: contextlib.AsyncExitStack) -> None:
+        tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="coach-load-"))
+        self.fake = await stack.enter_async_context(FakeDiscord(validate=False))
+        self.guild = self.fake.add_guild("Load Harriers")
+        self.channel = self.fake.add_channel(self.guild, "general")
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            *self.argv,
+            cwd=ROOT,
+            env={**bot_env(self.fake, Path(tmp) / "load.db"), "LOG_LEVEL": "WARNING"},
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        stack.push_async_callback(self._stop)
+        proc = self.proc
+        await self.fake.wait_until(
+            lambda: (
+                proc.returncode is not None
+                or (bool(self.fake.command_syncs) and self.fake.gateway.connected)
+            ),
+            START_TIMEOUT_S,
+            f"{self.label}: the command sync and the gateway",
+        )
+        if proc.returncode is not None:
+            raise RuntimeError(f"{self.label} exited with {proc.returncode} before it was ready")
+        names = {c["name"] for c in self.fake.command_syncs[-1][1]}
+        self.has_plan = {"plan", "profile"} <= names
 
     async def _stop(self) -> None:
         if self.proc.returncode is None:

@@ -71,6 +71,7 @@ from bench.load import (
     _pct,
     _rate,
 )
+from bench.stacked import Stacked
 from bench.startup import ROOT, rss_mb
 from bot.core.db import open_database
 from bot.core.settings import Settings, load_settings
@@ -179,7 +180,7 @@ def _post_channel(method: str, path: str) -> int | None:
     return None
 
 
-class Cluster:
+class Cluster(Stacked):
     """One configuration: a fake Discord, its servers, the bot processes on one database."""
 
     def __init__(self, config: Config, plan: Plan, db: str, folder: Path) -> None:
@@ -189,29 +190,19 @@ class Cluster:
         self.has_plan = False
         self.procs: list[subprocess.Popen[bytes]] = []
 
-    async def __aenter__(self) -> Cluster:
-        self._stack = contextlib.AsyncExitStack()
-        await self._stack.__aenter__()
-        try:
-            count = self.config.processes
-            fake = FakeDiscord(validate=False, shards=count, rate_limits=LIMITS)
-            self.fake = await self._stack.enter_async_context(fake)
-            self.load_guilds: list[tuple[Guild, Channel]] = []
-            for i in range(LOAD_GUILDS):
-                guild = self.fake.add_guild(f"Load Harriers {i}", shard=i % count)
-                self.load_guilds.append((guild, self.fake.add_channel(guild, "general")))
-            self.batch = self._servers("Club", self.plan.reminders // PER_SERVER)
-            self.relay = self._servers("Relay", self.plan.failover_reminders // PER_SERVER)
-            self._stack.push_async_callback(self.stop)
-            self.procs = [self.spawn(i) for i in range(count)]
-            await self._ready()
-        except BaseException:
-            await self._stack.aclose()
-            raise
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self._stack.aclose()
+    async def _open(self, stack: contextlib.AsyncExitStack) -> None:
+        count = self.config.processes
+        fake = FakeDiscord(validate=False, shards=count, rate_limits=LIMITS)
+        self.fake = await stack.enter_async_context(fake)
+        self.load_guilds: list[tuple[Guild, Channel]] = []
+        for i in range(LOAD_GUILDS):
+            guild = self.fake.add_guild(f"Load Harriers {i}", shard=i % count)
+            self.load_guilds.append((guild, self.fake.add_channel(guild, "general")))
+        self.batch = self._servers("Club", self.plan.reminders // PER_SERVER)
+        self.relay = self._servers("Relay", self.plan.failover_reminders // PER_SERVER)
+        stack.push_async_callback(self.stop)
+        self.procs = [self.spawn(i) for i in range(count)]
+        await self._ready()
 
     def _servers(self, name: str, n: int) -> list[tuple[Guild, list[Channel]]]:
         if self.config.processes < 2 and name == "Relay":
