@@ -9,6 +9,7 @@ a file beside the model, so a start-up or a `/kb reload` embeds only what change
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -63,18 +64,35 @@ class Encoder:
     def submit_parts(
         self, text: str, spans: Sequence[tuple[int, int]]
     ) -> Future[tuple[np.ndarray, list[np.ndarray]]]:
-        """encode_parts on the encoder's own thread."""
-        return self._worker.submit(self.encode_parts, text, spans)
+        """encode_parts on the encoder's own thread, returning once the model runs there.
+
+        The caller then works in Python while the model runs (onnxruntime releases the GIL), but
+        a thread holding the GIL keeps a new one from starting for up to the interpreter's
+        switch interval: waiting here until the model has started hands it the GIL at once
+        (measured: the model started ~2 ms late on a long post, docs/faq-matcher.md)."""
+        running = threading.Event()
+        future = self._worker.submit(self.encode_parts, text, spans, running)
+        running.wait()
+        return future
 
     def encode_parts(
-        self, text: str, spans: Sequence[tuple[int, int]]
+        self, text: str, spans: Sequence[tuple[int, int]], running: threading.Event | None = None
     ) -> tuple[np.ndarray, list[np.ndarray]]:
         """The text's vector, and one per character span from the same run (each the mean of the
-        tokens inside it): the pieces of a post cost nothing more than the post."""
-        encoding = self._tokenizer.encode(text)
-        ids = np.array([encoding.ids], dtype=np.int64)
-        ones = np.ones_like(ids)
-        feeds = {"input_ids": ids, "attention_mask": ones, "token_type_ids": np.zeros_like(ids)}
+        tokens inside it): the pieces of a post cost nothing more than the post. `running` is
+        set just before the model runs (or on failure before it)."""
+        try:
+            encoding = self._tokenizer.encode(text)
+            ids = np.array([encoding.ids], dtype=np.int64)
+            ones = np.ones_like(ids)
+            feeds = {
+                "input_ids": ids,
+                "attention_mask": ones,
+                "token_type_ids": np.zeros_like(ids),
+            }
+        finally:
+            if running is not None:
+                running.set()
         hidden = self._session.run(None, feeds)[0][0]
         pieces = []
         for start, end in spans:
