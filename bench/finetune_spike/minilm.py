@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from bot.features.faq.model_build import MODEL_PACKAGE, MODEL_SHA256, _package_file
+from bot.features.faq.model_build import fold_packaged
 
 HIDDEN, HEADS, LAYERS = 384, 12, 6
 
@@ -23,18 +23,10 @@ HIDDEN, HEADS, LAYERS = 384, 12, 6
 def packaged_weights() -> dict[str, np.ndarray]:
     """Name -> fp32 array (linear weights as [in, out]) of the model the bot is built from."""
     import onnx
-    import onnxruntime as ort
     from onnx import numpy_helper
 
-    source = _package_file(*MODEL_PACKAGE, MODEL_SHA256)
     with tempfile.TemporaryDirectory() as work:
-        folded = Path(work) / "folded.onnx"
-        options = ort.SessionOptions()
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
-        options.optimized_model_filepath = str(folded)
-        options.log_severity_level = 3
-        ort.InferenceSession(str(source), options, providers=["CPUExecutionProvider"])
-        graph = onnx.load(str(folded)).graph
+        graph = onnx.load(str(fold_packaged(Path(work) / "folded.onnx"))).graph
     arrays = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
     consumers: dict[str, list[onnx.NodeProto]] = {}
     for node in graph.node:

@@ -73,27 +73,36 @@ def existing(folder: Path) -> BuiltModel | None:
     return BuiltModel(folder, model, tokenizer, str(manifest.get("sha256", "")))
 
 
+def fold_packaged(target: Path) -> Path:
+    """The packaged model folded at the basic level into `target` (fp32 weights, constant
+    subgraphs computed once): what the build quantizes. Raises ModelBuildError as build does."""
+    import onnxruntime as ort
+
+    source = _package_file(*MODEL_PACKAGE, MODEL_SHA256)
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    options.optimized_model_filepath = str(target)
+    options.log_severity_level = 3
+    ort.InferenceSession(str(source), options, providers=["CPUExecutionProvider"])
+    return target
+
+
 def build(folder: Path) -> BuiltModel:
     """Make (or reuse) the quantized model and tokenizer in `folder`."""
     found = existing(folder)
     if found is not None:
         return found
-    import onnxruntime as ort  # build-time imports: the bot imports them only when building
+    # A build-time import: the bot imports it only when building.
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    source = _package_file(*MODEL_PACKAGE, MODEL_SHA256)
+    _package_file(*MODEL_PACKAGE, MODEL_SHA256)  # both inputs checked before anything is written
     tokenizer_source = _package_file(*TOKENIZER_PACKAGE, TOKENIZER_SHA256)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ModelBuildError(f"cannot create {folder}: {exc.strerror}") from None
     with tempfile.TemporaryDirectory(dir=folder) as work:
-        folded = Path(work) / "folded.onnx"
-        options = ort.SessionOptions()
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
-        options.optimized_model_filepath = str(folded)
-        options.log_severity_level = 3
-        ort.InferenceSession(str(source), options, providers=["CPUExecutionProvider"])
+        folded = fold_packaged(Path(work) / "folded.onnx")
         quantized = Path(work) / MODEL_FILE
         logging.disable(logging.WARNING)  # its advice to pre-process is for image models
         try:
