@@ -12,8 +12,9 @@ over entries; the decision a logistic regression (numpy, L2). Reproducible: no r
 from __future__ import annotations
 
 import argparse
+import copy
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -157,6 +158,71 @@ class Data:
         return SemanticIndex(entries, self.encoder, model)
 
 
+Evidence = list[tuple[np.ndarray, DecisionFeatures, int, float]]
+
+
+class Vectors:
+    """Precomputed vectors of one tuned model (bench.finetune.tune's file), as an encoder."""
+
+    def __init__(self, path: Path) -> None:
+        with np.load(path) as data:
+            self.by_text = dict(zip(data["texts"].tolist(), data["vectors"], strict=True))
+
+    def encode_one(self, text: str) -> np.ndarray:
+        return self.by_text[text]
+
+    def label_matrix(self, labels: list[str]) -> np.ndarray:
+        if not labels:
+            return np.zeros((0, 384), np.float32)
+        return np.stack([self.by_text[t] for t in labels])
+
+
+def folds(groups: list[str], rows: list[str], hold: str | None, k: int) -> list[int]:
+    """Per row (named by its group): -2 for the held set, else its fold of k. Sets fall into
+    folds by their order; aliases one by one, so each fold keeps some of every entry's."""
+    others = [g for g in groups if g != hold]
+    out, alias = [], 0
+    for group in rows:
+        if group == hold:
+            out.append(-2)
+        elif group == ALIASES:
+            out.append(alias % k)
+            alias += 1
+        else:
+            out.append(others.index(group) % k)
+    return out
+
+
+class CrossFit:
+    """Evidence from fine-tuned embeddings, cross-fitted: each row's from the fold model that
+    never trained on it (bench/finetune: one model per fold of the sets and aliases), so the
+    ranker learns how far to trust the embedding on wording the model has not seen."""
+
+    def __init__(self, data: Data, folder: Path, n: int, hold: str | None = None) -> None:
+        name = hold or "all"
+        self.views: dict[int, Data] = {}
+        for k in (-1, *range(n)):
+            view = copy.copy(data)
+            view.encoder = Vectors(folder / f"vectors_{name}_{k}.npz")  # type: ignore[assignment]
+            self.views[k] = view
+        fold_of = folds(data.groups, [r.group for r in data.rows], hold, n)
+        self.fold_of = dict(zip(map(id, data.rows), fold_of, strict=True))
+
+    def evidence(
+        self, rows: list[Row], groups: Iterable[str], weights: np.ndarray | None = None
+    ) -> Evidence:
+        """As Data.evidence; a held row's from the model that saw every other set."""
+        groups = list(groups)
+        out: list = [None] * len(rows)  # type: ignore[type-arg]
+        for k, view in self.views.items():
+            mine = [i for i, r in enumerate(rows) if max(self.fold_of[id(r)], -1) == k]
+            vectors = view.encoder
+            moved = [replace(rows[i], vector=vectors.encode_one(rows[i].question)) for i in mine]
+            for i, found in zip(mine, view.evidence(moved, groups, weights), strict=True):
+                out[i] = found
+        return out
+
+
 def _sources() -> Path | None:
     path = ROOT.parent / "shared" / "sources"
     return path if path.is_dir() else None
@@ -204,14 +270,18 @@ class Fitted:
     close_gap: float
 
 
-def fit(data: Data, groups: list[str]) -> Fitted:
-    """Ranker on every in-scope row of `groups` (aliases included); decision on the sets' rows."""
+def fit(
+    data: Data, groups: list[str], evidence_of: Callable[..., Evidence] | None = None
+) -> Fitted:
+    """Ranker on every in-scope row of `groups` (aliases included); decision on the sets' rows.
+    `evidence_of`: Data.evidence (the installed model) unless given (a CrossFit's)."""
+    evidence_of = evidence_of or data.evidence
     rows = [r for r in data.rows if r.group in groups]
     ranked = [r for r in rows if r.in_scope and r.right]
-    pairs = [p for p, *_ in data.evidence(ranked, groups)]
+    pairs = [p for p, *_ in evidence_of(ranked, groups)]
     ranker = fit_softmax(pairs, [r.right for r in ranked])
     decided = [r for r in rows if r.group != ALIASES and not r.exact]
-    evidence = data.evidence(decided, groups, ranker)
+    evidence = evidence_of(decided, groups, ranker)
     x = np.array([list(f) for _, f, _, _ in evidence])
     y = np.array(
         [
@@ -225,10 +295,15 @@ def fit(data: Data, groups: list[str]) -> Fitted:
 
 
 def figures(
-    data: Data, fitted: Fitted, group: str, bank: list[str], thresholds: list[float]
+    data: Data,
+    fitted: Fitted,
+    group: str,
+    bank: list[str],
+    thresholds: list[float],
+    evidence_of: Callable[..., Evidence] | None = None,
 ) -> list[str]:
     rows = [r for r in data.rows if r.group == group]
-    evidence = data.evidence(rows, bank, fitted.ranker)
+    evidence = (evidence_of or data.evidence)(rows, bank, fitted.ranker)
     lines = []
     for threshold in thresholds:
         right = wrong = n_in = abstained = n_out = first = 0
@@ -256,16 +331,36 @@ def main() -> None:
     parser.add_argument("--loo", action="store_true", help="leave-one-set-out; writes nothing")
     parser.add_argument("--threshold", type=float, default=0.6, help="answer at or above")
     parser.add_argument("--hold", action="append", help="with --loo: only these sets held out")
+    parser.add_argument(
+        "--vectors",
+        type=Path,
+        help="cross-fit on bench.finetune.tune's vectors in this folder (bench/finetune/README.md)",
+    )
+    parser.add_argument("--folds", type=int, default=3, help="with --vectors: as tune's")
+    parser.add_argument(
+        "--without", action="append", default=[], help="a set left out of everything (as tune's)"
+    )
     args = parser.parse_args()
     encoder = Encoder(build(Settings(_env_file=None).embedding_dir))  # type: ignore[call-arg]
     data = Data(encoder)
+    data.rows = [r for r in data.rows if r.group not in args.without]
+    data.groups = [g for g in data.groups if g not in args.without]
+
+    def evidence_of(hold: str | None) -> Callable[..., Evidence] | None:
+        if args.vectors is None:
+            return None
+        return CrossFit(data, args.vectors, args.folds, hold).evidence
+
     if args.loo:
         thresholds = sorted({0.5, 0.6, 0.7, args.threshold})
         for held in args.hold or data.groups:
             others = [g for g in data.groups if g != held]
-            print("\n".join(figures(data, fit(data, others), held, others, thresholds)))
+            crossed = evidence_of(held)
+            fitted = fit(data, others, crossed)
+            print("\n".join(figures(data, fitted, held, others, thresholds, crossed)))
         return
-    fitted = fit(data, data.groups)
+    crossed = evidence_of(None)
+    fitted = fit(data, data.groups, crossed)
     examples, abstain = data.bank(data.groups)
     target = KNOWLEDGE / RANKER_FILE
     target.write_text(
@@ -282,12 +377,14 @@ def main() -> None:
                 "ranker_l2": RANKER_L2,
                 "decision_l2": DECISION_L2,
                 "close_share": CLOSE_SHARE,
+                "model": encoder.model_sha256,
+                "cross_fitted_folds": args.folds if args.vectors else 0,
             },
         )
     )
     print(f"wrote {target.relative_to(ROOT)}")
     for group in data.groups:
-        print("\n".join(figures(data, fitted, group, data.groups, [args.threshold])))
+        print("\n".join(figures(data, fitted, group, data.groups, [args.threshold], crossed)))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""Spike (issue 10, round 8): MiniLM-L6 fine-tuned on the labelled questions, measured held out.
+"""Make the FAQ's embedding model: all-MiniLM-L6-v2 fine-tuned on the labelled questions.
 
-Not used by the bot. Needs PyTorch (`pip install torch==2.13.0`, CPU build) beside the project's
-own packages; see README.md here for the commands and docs/faq-matcher.md for the figures.
+Fit time only (PyTorch beside `pip install -e '.[fit]'`); the bot runs the int8 file that
+`export.py` writes into bot/features/faq/model/. README.md here has the commands;
+docs/faq-matcher.md the measurements that chose it.
 """

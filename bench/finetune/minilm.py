@@ -1,48 +1,19 @@
 """all-MiniLM-L6-v2 as a PyTorch module, with fp32 weights taken from the packaged model.
 
-The packaged ONNX graph is folded at the basic level (as model_build.py does before quantizing),
-which leaves fp32 initializers; each MatMul weight is named after the bias its Add then uses.
+The fp32 weights come from the packaged ONNX graph folded at the basic level (graph.py); the
+forward pass is the one that graph computes, so tuned weights can be put back into it.
 """
 
 from __future__ import annotations
 
 import math
-import tempfile
-from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from bot.features.faq.model_build import fold_packaged
-
 HIDDEN, HEADS, LAYERS = 384, 12, 6
-
-
-def packaged_weights() -> dict[str, np.ndarray]:
-    """Name -> fp32 array (linear weights as [in, out]) of the model the bot is built from."""
-    import onnx
-    from onnx import numpy_helper
-
-    with tempfile.TemporaryDirectory() as work:
-        graph = onnx.load(str(fold_packaged(Path(work) / "folded.onnx"))).graph
-    arrays = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
-    consumers: dict[str, list[onnx.NodeProto]] = {}
-    for node in graph.node:
-        for name in node.input:
-            consumers.setdefault(name, []).append(node)
-    named = {
-        k.removeprefix("inner."): v
-        for k, v in arrays.items()
-        if k.startswith("inner.") and "position_ids" not in k
-    }
-    for node in graph.node:
-        if node.op_type == "MatMul" and node.input[1] in arrays:
-            (add,) = [c for c in consumers[node.output[0]] if c.op_type == "Add"]
-            (bias,) = [i for i in add.input if i.startswith("inner.")]
-            named[bias.removeprefix("inner.").replace(".bias", ".weight")] = arrays[node.input[1]]
-    return named
 
 
 class MiniLM(nn.Module):

@@ -90,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
     except ModelBuildError as exc:
-        print(f"The FAQ's embedding model can't be built: {exc}", file=sys.stderr)
+        print(f"The FAQ's embedding model can't be installed: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KnowledgeError as exc:
         print("The knowledge base has problems:", file=sys.stderr)

@@ -4,8 +4,8 @@
   line), `store.py` (the live snapshot, swapped whole by `/kb reload`).
 - `text.py`, `analyzer.py`, `matching.py`, `decision.py`, `semantic.py`, `ranker.py`: the pure
   matcher (no Discord, no database) that picks one entry or abstains honestly; `tuning.py` reads
-  its generated weight files; `embedding.py` runs the sentence-embedding model that
-  `model_build.py` makes from an installed package.
+  its generated weight files; `embedding.py` runs the sentence-embedding model (fine-tuned
+  by bench/finetune, shipped in `model/`) that `model_build.py` installs.
 - `handlers.py`: /faq, /topics, /kb reload and their buttons, transport-free; `cog.py` declares
   them for Discord; `cli.py`: `coach ask`.
 - Club entries, each server's own questions and answers: `club.py` (pure: the entry, its limits

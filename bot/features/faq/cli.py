@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         required=False,
     )
     ask.set_defaults(handler=cmd_ask)
-    model = sub.add_parser("model", help="build the FAQ's embedding model (once; make does it)")
+    model = sub.add_parser("model", help="install the FAQ's embedding model (once; make does it)")
     model.set_defaults(handler=cmd_model)
     register_gaps(kb_cli.register(sub), club_titles=club_titles)
 
@@ -54,7 +54,7 @@ async def club_titles(db: Database, guild_id: int) -> dict[str, str]:
 
 
 def cmd_model(args: argparse.Namespace, settings: Settings) -> int:
-    """Build (or verify) the model in EMBEDDING_DIR and embed the knowledge's labels."""
+    """Install (or verify) the model in EMBEDDING_DIR and embed the knowledge's labels."""
     encoder = open_encoder(settings.embedding_dir)
     KnowledgeStore.load(settings.knowledge_dir, settings.resolved_sources_dir, encoder)
     print(f"embedding model ready in {settings.embedding_dir} (sha256 {encoder.model_sha256[:12]})")

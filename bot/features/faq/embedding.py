@@ -1,9 +1,10 @@
 """Sentence embeddings for the FAQ matcher: the built MiniLM model run by onnxruntime.
 
-One thread, no PyTorch, nothing downloaded: the model is made from installed packages by
-model_build.py. Vectors are mean-pooled and L2-normalised (as sentence-transformers does), so
-a dot product is a cosine. Labels (titles and aliases) are embedded once per text and kept in
-a file beside the model, so a start-up or a `/kb reload` embeds only what changed.
+One thread, no PyTorch, nothing downloaded: model_build.py installs the model the project
+ships (fine-tuned by bench/finetune). Vectors are mean-pooled and L2-normalised (as
+sentence-transformers does), so a dot product is a cosine. Labels (titles and aliases) are
+embedded once per text and kept in a file beside the model, so a start-up or a `/kb reload`
+embeds only what changed.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ LABEL_CACHE = "labels.npz"
 
 
 def open_encoder(folder: Path) -> Encoder:
-    """The encoder for the model built in `folder`, building it first if needed (about 5 s,
-    once: `make` does it at install). Raises model_build.ModelBuildError on a broken install."""
+    """The encoder for the model installed in `folder`, installing it first if needed (once:
+    `make` does it). Raises model_build.ModelBuildError on a broken install."""
     if existing(folder) is None:
-        log.info("building the FAQ embedding model in %s (once)", folder)
+        log.info("installing the FAQ embedding model in %s (once)", folder)
     return Encoder(build(folder))
 
 

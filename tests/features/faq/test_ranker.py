@@ -16,7 +16,16 @@ from bot.features.faq.embedding import Encoder
 from bot.features.faq.knowledge import KnowledgeBase
 from bot.features.faq.loader import Knowledge, load_folder, validate_folder
 from bot.features.faq.matching import Matcher
-from bot.features.faq.model_build import ModelBuildError, build, existing
+from bot.features.faq.model_build import (
+    MODEL_CARD,
+    MODEL_FILE,
+    SHIPPED,
+    ModelBuildError,
+    build,
+    existing,
+    pinned_sha256,
+    sha256_of,
+)
 from bot.features.faq.ranker import (
     RANKER_FILE,
     DecisionFeatures,
@@ -126,27 +135,37 @@ def kb(knowledge: Knowledge) -> KnowledgeBase:
     return knowledge.kb
 
 
-def test_the_model_is_built_from_the_pinned_package_files_and_reused(encoder: Encoder) -> None:
+def test_the_shipped_model_is_installed_checked_and_reused(encoder: Encoder) -> None:
     folder = PROJECT_ROOT / "data" / "models"
     built = existing(folder)
-    assert built is not None and built.sha256 == encoder.model_sha256
-    assert build(folder) == built  # already there: nothing rebuilt
+    pinned = pinned_sha256()
+    assert built is not None and built.sha256 == encoder.model_sha256 == pinned
+    assert sha256_of(built.model) == sha256_of(SHIPPED / MODEL_FILE) == pinned
+    assert build(folder) == built  # already there: nothing copied again
 
 
-def test_a_tampered_build_is_rebuilt_and_a_missing_package_is_a_clear_error(
+def test_a_stale_install_is_redone_and_a_tampered_or_missing_model_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     manifest = tmp_path / "manifest.json"
-    manifest.write_text(json.dumps({"build": 0, "source": "x", "sha256": "y"}))
-    assert existing(tmp_path) is None  # an older recipe: must be rebuilt
+    manifest.write_text(json.dumps({"build": 1, "sha256": pinned_sha256()}))
+    assert existing(tmp_path) is None  # an older install: done again
+    shipped = tmp_path / "shipped"
+    shipped.mkdir()
+    with pytest.raises(ModelBuildError, match="missing or unreadable"):
+        build(tmp_path / "one", shipped)
+    (shipped / MODEL_CARD).write_text(json.dumps({"sha256": "0" * 64}))
+    with pytest.raises(ModelBuildError, match="missing"):
+        build(tmp_path / "two", shipped)
+    (shipped / MODEL_FILE).write_bytes(b"not the model")
+    with pytest.raises(ModelBuildError, match="not the pinned file"):
+        build(tmp_path / "three", shipped)
     from bot.features.faq import model_build
 
-    monkeypatch.setattr(model_build, "MODEL_SHA256", "0" * 64)
-    with pytest.raises(ModelBuildError, match="not the pinned file"):
-        build(tmp_path / "other")
-    monkeypatch.setattr(model_build, "MODEL_PACKAGE", ("no-such-package-here", "model.onnx"))
+    monkeypatch.setattr(model_build, "TOKENIZER_PACKAGE", ("no-such-package-here", "t.json"))
     with pytest.raises(ModelBuildError, match="not installed"):
-        build(tmp_path / "third")
+        build(tmp_path / "four")
+    assert not (tmp_path / "four").exists()  # nothing half-written
 
 
 def test_questions_and_labels_embed_alike(encoder: Encoder) -> None:
