@@ -1,12 +1,12 @@
 """Fine-tune MiniLM on the labelled questions: the shipped model, or one fold's.
 
-`python -m bench.finetune.tune --fold K --out DIR` trains on the entry titles, the aliases and
-every committed set's answerable questions (FIT_FILES), except: with --fold k (0 <= k < --folds)
-the k-th fold of them (folds as bench.faq_fit.folds assigns them; -1, the default, leaves none
-out: the shipped model), with --hold SET that set, with --without SET that set as well. Writes
-DIR/weights_<hold or "all">_<k>.npz: the weights and the recipe. Loss: in-batch contrastive
-(each question against another text of its entry, other entries' texts in the batch as
-negatives). Seeded: reproducible on one machine and thread count.
+`python -m bench.finetune.tune --fold K --out DIR` trains (two epochs by default) on the entry
+titles, the aliases and every committed set's answerable questions (FIT_FILES), except: with
+--fold k (0 <= k < --folds) the k-th fold of them (folds as bench.faq_fit.folds assigns them;
+-1, the default, leaves none out: the shipped model), with --hold SET that set, with --without
+SET that set as well. Writes DIR/weights_<hold or "all">_<k>.npz: the weights and the recipe.
+Loss: in-batch contrastive (each question against another text of its entry, other entries'
+texts in the batch as negatives). Seeded: reproducible up to PyTorch's CPU arithmetic.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def main() -> None:
     parser.add_argument("--hold", help="a set's file name, left out (default: none)")
     parser.add_argument("--fold", type=int, default=-1)
     parser.add_argument("--folds", type=int, default=3)
-    parser.add_argument("--epochs", type=float, default=1.0)
+    parser.add_argument("--epochs", type=float, default=2.0)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--out", type=Path, required=True, help="a folder for the weights")
     parser.add_argument(

@@ -26,7 +26,7 @@ MEMBER = Caller(user_id=7, display_name="sam", guild_id=1, channel_id=10)
 # the mechanism is tested on a copy of the knowledge whose ranker.json widens `close_gap` so that
 # every ranked answer is a close call (its runner-up offered), and on the real file for questions
 # that must never carry one (exact titles and aliases, abstentions).
-CLOSE = "are sprints the best running for size"
+CLOSE = "is sprinting the best running for building muscle"  # answered by ranking, not exact
 CLEAR = "How do I do hill sprints to build muscle?"  # hill-sprints' own title: an exact match
 
 

@@ -56,15 +56,20 @@ FLOORS = {
     "faq_questions_issue10h.jsonl": (0.97, 0.96),
     "faq_questions_issue10i.jsonl": (0.97, 0.96),
     # Its tenth, written before round 9 and measured once on round 6's matcher (0.827 / 0.880,
-    # 4.0 % wrong) and once at the end of round 9 (0.887 / 0.940, 3.3 % wrong). Not fit on yet.
-    "faq_questions_issue10j.jsonl": (0.88, 0.94),
+    # 4.0 % wrong) and once at the end of round 9 (0.887 / 0.940, 3.3 % wrong); since round 10
+    # training questions (measured then: 150 / 50 of 150 / 50).
+    "faq_questions_issue10j.jsonl": (0.97, 0.96),
+    # Its eleventh, written before round 10 and measured once on round 9's matcher (0.797 /
+    # 0.953, 4.2 % wrong) and once at the end of round 10 (0.832 / 0.953, 4.2 % wrong). Not fit
+    # on yet.
+    "faq_questions_issue10k.jsonl": (0.83, 0.95),
 }
 # Answered, but with the wrong entry: at most this share of a set's answerable questions.
 WRONG_CEILING = 0.02
-# Issue 10 asks for at most 2 % on unseen sets; its tenth set, measured once at the end of
-# round 9, is at 3.3 % (docs/faq-matcher.md).
+# Issue 10 asks for at most 2 % on unseen sets; its eleventh set, measured once at the end of
+# round 10, is at 4.2 % (the tenth, at the end of round 9: 3.3 %; docs/faq-matcher.md).
 WRONG_CEILINGS = {
-    "faq_questions_issue10j.jsonl": 0.034,
+    "faq_questions_issue10k.jsonl": 0.042,
 }
 # Entries written after the committed sets (issue 10: who each expert is, how much research
 # there is): the older sets never name them.
