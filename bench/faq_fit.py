@@ -39,6 +39,9 @@ ALIASES = "aliases"
 RANKER_L2 = 1e-3
 DECISION_L2 = 1e-2
 CLOSE_SHARE = 0.05  # share of right answers that may carry a "Did you mean" button
+# The nearest-neighbour vote's temperature (a pair feature): 0.03 ranked best leave-one-set-out
+# among 0.02-0.05 (docs/faq-matcher.md). Written into ranker.json, which the bot reads.
+VOTE_TEMPERATURE = 0.03
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ class Row:
 
 def _model(examples: dict[str, list[str]], abstain: list[str]) -> RankerModel:
     zeros_p, zeros_d = np.zeros(len(PairFeatures._fields)), np.zeros(len(DecisionFeatures._fields))
-    return RankerModel(zeros_p, zeros_d, 0.0, 0.5, 0.0, examples, tuple(abstain))
+    return RankerModel(zeros_p, zeros_d, 0.0, 0.5, 0.0, VOTE_TEMPERATURE, examples, tuple(abstain))
 
 
 class Data:
@@ -152,8 +155,9 @@ class Data:
 
     def _index(self, entries, groups: set[str], ranker: np.ndarray) -> SemanticIndex:  # type: ignore[no-untyped-def]
         examples, abstain = self.bank(groups)
+        decision = np.zeros(len(DecisionFeatures._fields))
         model = RankerModel(
-            ranker, np.zeros(len(DecisionFeatures._fields)), 0.0, 0.5, 0.0, examples, tuple(abstain)
+            ranker, decision, 0.0, 0.5, 0.0, VOTE_TEMPERATURE, examples, tuple(abstain)
         )
         return SemanticIndex(entries, self.encoder, model)
 
@@ -370,6 +374,7 @@ def main() -> None:
             fitted.bias,
             threshold=args.threshold,
             close_gap=fitted.close_gap,
+            vote_temperature=VOTE_TEMPERATURE,
             examples=examples,
             abstain=abstain,
             fit={

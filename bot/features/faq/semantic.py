@@ -17,10 +17,6 @@ import numpy as np
 from bot.features.faq.knowledge import Entry
 from bot.features.faq.ranker import DecisionFeatures, PairFeatures, RankerModel
 
-# Temperature of the nearest-neighbour vote: 0.03 ranked best leave-one-set-out among 0.02-0.05
-# (docs/faq-matcher.md).
-VOTE_T = 0.03
-
 
 class Embedder(Protocol):
     def encode_one(self, text: str) -> np.ndarray: ...
@@ -100,7 +96,7 @@ class SemanticIndex:
             by_example = np.maximum.reduceat(example_sims, self._example_starts)
             example[self._has_examples] = np.maximum(example[self._has_examples], by_example)
         # A soft nearest-neighbour vote over every label and example.
-        weights = np.exp((bank - 1.0) / VOTE_T)
+        weights = np.exp((bank - 1.0) / self.model.vote_temperature)
         vote = np.bincount(self._bank_owner, weights=weights, minlength=self.size)
         vote /= max(float(vote.sum()), 1e-12)
         lex = lexical.score

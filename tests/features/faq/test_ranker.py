@@ -70,6 +70,7 @@ def test_written_model_reads_back_the_same() -> None:
             model.decision_bias,
             threshold=model.threshold,
             close_gap=model.close_gap,
+            vote_temperature=model.vote_temperature,
             examples={k: list(v) for k, v in model.examples.items()},
             abstain=list(model.abstain),
             fit={},
@@ -77,6 +78,7 @@ def test_written_model_reads_back_the_same() -> None:
     )
     assert again is not None and not issues
     assert np.allclose(again.pair_weights, model.pair_weights)
+    assert again.vote_temperature == model.vote_temperature
     assert again.examples == model.examples and again.abstain == model.abstain
 
 
@@ -89,6 +91,13 @@ def test_written_model_reads_back_the_same() -> None:
         ('"abstain": [', '"abstain": [3, ', "abstain", "list of questions", '"abstain"'),
         ('"note": ', '"notes": ', "notes", "unknown field", '"notes"'),
         ('"threshold": 0.7', '"threshold": NaN', None, "NaN is not a finite number", "NaN"),
+        (
+            '"vote_temperature": 0.03',
+            '"vote_temperature": 0',
+            "vote_temperature",
+            "from 0.001 to 1.0",
+            '"vote_temperature"',
+        ),
     ],
 )
 def test_broken_file_is_rejected_with_its_line(
