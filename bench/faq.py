@@ -67,9 +67,12 @@ FIT_FILES = (
     # Its tenth, written before round 9 and measured once before and once after it; fit on
     # since round 10.
     DATA / "faq_questions_issue10j.jsonl",
-    # Its eleventh, written before round 10 and measured once before and once after it; not fit
-    # on yet (the model card and ranker.json's fit.sets name what was): the next refit learns it.
+    # Its eleventh, written before round 10 and measured once before and once after it; fit on
+    # since round 11.
     DATA / "faq_questions_issue10k.jsonl",
+    # Round 11's training questions in members' voices, written from the articles and the
+    # entries: never an evaluation set; see faq_questions_members11.README.md.
+    DATA / "faq_questions_members11.jsonl",
 )
 DEFAULT_FILES = FIT_FILES
 CLUB_ENTRIES = DATA / "club_entries.yaml"
