@@ -8,7 +8,8 @@ latency on a busy shared host). Prints figures and the misses; never asserts
 server the first N club entries of tests/data/club_entries.yaml and asks every question both
 ways (the figures and latency without, then with them), lists the questions a club entry took,
 and scores the club questions (tests/data/club_questions.jsonl; tests/features/faq/test_club.py
-holds their floors). `--fit L2` refits the lexical
+holds their floors), matched as knowledge/club.yaml says (bench/club_sweep.py measures other
+settings). `--fit L2` refits the lexical
 answer-or-abstain weights (knowledge/decision.json, one of the ranker's features) on every
 committed set and prints their figures; `--fit L2 --loo` validates instead, writing nothing.
 The learned ranker itself is fit by bench/faq_fit.py.
@@ -28,6 +29,7 @@ from typing import TypeVar
 from bot.core.settings import Settings
 from bot.features.faq import club, decision
 from bot.features.faq.club import Encodes
+from bot.features.faq.club_tuning import ClubTuning
 from bot.features.faq.decision import DECISION_FILE, Features
 from bot.features.faq.embedding import open_encoder
 from bot.features.faq.loader import load_folder
@@ -111,11 +113,15 @@ def _latency(latencies: list[float]) -> str:
 
 
 def run_file(
-    matcher: Matcher, path: Path, repeat: int = 1, club_index: club.ClubIndex | None = None
+    matcher: Matcher,
+    path: Path,
+    club_tuning: ClubTuning,
+    repeat: int = 1,
+    club_index: club.ClubIndex | None = None,
 ) -> None:
     """Figures for one set. A row may list `alt`: other entries that answer it as well. With
     `club_index`, each question is also asked in that server (right after, so both timings see
-    the same host), and the questions a club entry took are listed."""
+    the same host), matched by `club_tuning`, and the questions a club entry took are listed."""
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     hits_in = total_in = hits_out = total_out = wrong_in = 0
     latencies: list[float] = []
@@ -129,13 +135,17 @@ def run_file(
         latencies.append(took)
         if club_index is not None:
             verdict, took = _fastest(
-                repeat, lambda q=row["q"]: club.answer(matcher, club_index, q), matcher.forget
+                repeat,
+                lambda q=row["q"]: club.answer(matcher, club_index, q, club_tuning),
+                matcher.forget,
             )
             club_latencies.append(took)
             match, embedded = matcher.match_embedded(row["q"])
             _, took = _fastest(
                 repeat,
-                lambda q=row["q"], m=match, e=embedded: club.answer_embedded(club_index, q, m, e),
+                lambda q=row["q"], m=match, e=embedded: club.answer_embedded(
+                    club_index, q, m, e, club_tuning
+                ),
                 lambda: None,  # the club part itself keeps nothing between questions
             )
             club_part.append(took)
@@ -192,14 +202,16 @@ def club_index(matcher: Matcher, encoder: Encodes, count: int) -> club.ClubIndex
     return club.ClubIndex.build(entries, encoder, matcher.stop_words)
 
 
-def run_club_questions(matcher: Matcher, index: club.ClubIndex, path: Path) -> None:
+def run_club_questions(
+    matcher: Matcher, index: club.ClubIndex, tuning: ClubTuning, path: Path
+) -> None:
     """Club questions (`club`: the entry's question, or null: no club entry answers it; `alt`:
-    other entries that do) asked in the server with `index`."""
+    other entries that do) asked in the server with `index`, matched by `tuning`."""
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     right = wrong = missed = false = 0
     notes: list[str] = []
     for row in rows:
-        verdict = club.answer(matcher, index, row["q"])
+        verdict = club.answer(matcher, index, row["q"], tuning)
         got = verdict.club.entry.question if verdict.club else None
         score = verdict.club.score if verdict.club else None
         if row["club"] is None:
@@ -339,9 +351,9 @@ def main() -> None:
         print(
             f"club entries: {len(index)}  index build (each phrasing embedded): {elapsed_ms:.0f} ms"
         )
-        run_club_questions(matcher, index, CLUB_QUESTIONS)
+        run_club_questions(matcher, index, knowledge.club_tuning, CLUB_QUESTIONS)
     for path in args.file or [p for p in DEFAULT_FILES if p.exists()]:
-        run_file(matcher, path, args.repeat, index)
+        run_file(matcher, path, knowledge.club_tuning, args.repeat, index)
     print(f"\nprocess RSS: {rss_mb():.1f} MB")
 
 

@@ -10,6 +10,7 @@
   them for Discord; `cli.py`: `coach ask`.
 - Club entries, each server's own questions and answers: `club.py` (pure: the entry, its limits
   and validation, the club file, `ClubIndex` and how it is matched beside the articles),
+  `club_tuning.py` (that matching's threshold and weights: knowledge/club.yaml, validated),
   `club_repository.py` (the table), `club_store.py` (each server's live index),
   `club_handlers.py` (/kb add|edit|remove|list and the entry form), `kb_cli.py` (`coach kb`).
 Templates: `templates/faq/`. Other features use the knowledge through the names below.

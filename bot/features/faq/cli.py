@@ -16,12 +16,11 @@ from bot.core.render import Renderer
 from bot.core.settings import Settings
 from bot.core.terminal import reply_text
 from bot.features.faq import club, kb_cli
-from bot.features.faq.club import ClubEntry, ClubIndex
+from bot.features.faq.club import ClubEntry, ClubIndex, Verdict
 from bot.features.faq.club_repository import ClubRepository
 from bot.features.faq.embedding import Encoder, open_encoder
 from bot.features.faq.handlers import verdict_reply
 from bot.features.faq.insights_cli import register_gaps
-from bot.features.faq.knowledge import KnowledgeBase
 from bot.features.faq.matching import Matcher
 from bot.features.faq.store import KnowledgeStore
 
@@ -67,16 +66,17 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     renderer = Renderer(settings.templates_dir)
     encoder = open_encoder(settings.embedding_dir)
     store = KnowledgeStore.load(settings.knowledge_dir, settings.resolved_sources_dir, encoder)
-    kb, matcher = store.kb, store.matcher
     questions = [args.question] if args.batch is None else _read_batch(args.batch)
-    index = None if args.guild is None else _club_index(settings, args.guild, encoder, matcher)
+    index = (
+        None if args.guild is None else _club_index(settings, args.guild, encoder, store.matcher)
+    )
     out = sys.stdout
     for question in questions:
         if args.json:
-            found = answer_json(renderer, kb, matcher, question, index)
+            found = answer_json(renderer, store, question, index)
             out.write(json.dumps(found, ensure_ascii=False) + "\n")
         else:
-            out.write(answer_text(renderer, kb, matcher, question, index) + "\n")
+            out.write(answer_text(renderer, store, question, index) + "\n")
             if len(questions) > 1:
                 out.write("\n")
     return 0
@@ -102,28 +102,31 @@ def _read_batch(path: Path) -> list[str]:
     return text.splitlines()
 
 
+def _verdict(knowledge: KnowledgeStore, question: str, club_index: ClubIndex | None) -> Verdict:
+    return club.answer(knowledge.matcher, club_index, question, knowledge.club_tuning)
+
+
 def answer_text(
     renderer: Renderer,
-    kb: KnowledgeBase,
-    matcher: Matcher,
+    knowledge: KnowledgeStore,
     question: str,
     club_index: ClubIndex | None = None,
 ) -> str:
-    verdict = club.answer(matcher, club_index, question)
-    return reply_text(renderer, verdict_reply(renderer, kb, question, verdict))
+    verdict = _verdict(knowledge, question, club_index)
+    return reply_text(renderer, verdict_reply(renderer, knowledge.kb, question, verdict))
 
 
 def answer_json(
     renderer: Renderer,
-    kb: KnowledgeBase,
-    matcher: Matcher,
+    knowledge: KnowledgeStore,
     question: str,
     club_index: ClubIndex | None = None,
 ) -> dict[str, Any]:
     """/faq's answer as data. A club entry's answer (`"club": true`, only with --guild) has
     `entry_id` "club:<id>" (what /faq's suggestions send for it), its question as `title`, no
     sources, suggestions, close call or second part, and its matching score."""
-    verdict = club.answer(matcher, club_index, question)
+    kb = knowledge.kb
+    verdict = _verdict(knowledge, question, club_index)
     text = reply_text(renderer, verdict_reply(renderer, kb, question, verdict))
     if verdict.club is not None:
         found = verdict.club.entry

@@ -10,7 +10,7 @@ question's vector from its own run of the model; the club index compares that ve
 title and alternative phrasing of the server's entries, adds lexical evidence, and takes over
 only when the club entry is clearly the better reading of the question:
 
-    score = cosine + DICE_WEIGHT * dice - ARTICLE_WEIGHT * article_cosine >= CLUB_THRESHOLD
+    score = cosine + dice_weight * dice - article_weight * article_cosine >= threshold
 
 where `cosine` is the question's best cosine to one of the entry's phrasings, `dice` the weighted
 overlap of their words, and `article_cosine` the question's best cosine to any article entry's
@@ -18,9 +18,12 @@ title or alias. When the article matcher answered, the club phrasing must also b
 close as the nearest article phrasing. A question naming a weekday never gets an entry about
 other days (the model places weekdays almost on top of each other). With no club entries the
 article matcher's verdict is returned untouched, so the FAQ eval sets score exactly as before.
-The weights and threshold were measured on tests/data/club_questions.jsonl against the 200
-entries of tests/data/club_entries.yaml and every committed eval set (figures: docs/faq-matcher.md,
-"Club entries"; `python -m bench.faq --club-entries 200` prints them).
+The threshold and weights (and the autocomplete's bar) depend on the embedding model's cosines,
+so they are tuning data: knowledge/club.yaml, read into a `ClubTuning` with the rest of the
+knowledge and passed to each match rather than kept in the index, so `/kb reload` changes them
+without rebuilding any server's index. `python -m bench.club_sweep` re-measures them on
+tests/data/club_questions.jsonl against the 200 entries of tests/data/club_entries.yaml and every
+committed eval set (figures: docs/faq-matcher.md, "Club entries").
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from rapidfuzz import fuzz, process
 from bot.core import yamlnodes
 from bot.core.yamlnodes import line_of
 from bot.features.faq import text
+from bot.features.faq.club_tuning import ClubTuning
 from bot.features.faq.loader import Problem
 from bot.features.faq.matching import Embedded, Match, Matcher
 
@@ -50,10 +54,6 @@ ALIASES_MAX = 20
 # The form's box for other phrasings: one per line.
 ALIASES_BOX_MAX = ALIASES_MAX * (QUESTION_MAX + 1)
 
-# Matching (measured; see the module docstring).
-CLUB_THRESHOLD = 0.65
-DICE_WEIGHT = 0.3
-ARTICLE_WEIGHT = 0.5
 # Question words that say what a club question is after (a time, a place, a person, a price):
 # stop words for the article matcher, evidence here.
 INTENT_WORDS = frozenset({"when", "where", "time", "who", "much"})
@@ -75,7 +75,6 @@ _WEEKDAYS = {
     "saturday": "saturday",
     "sunday": "sunday",
 }
-AUTOCOMPLETE_MIN = 0.8  # the article autocomplete's bar, on the same scale
 CHOICE_PREFIX = "club:"  # an autocomplete value naming a club entry: club:<id>
 _CHOICE = re.compile(rf"{CHOICE_PREFIX}([0-9]{{1,18}})")
 NAME_LIMIT = 100
@@ -515,16 +514,17 @@ class ClubIndex:
         *,
         article_cosine: float,
         article_answered: bool,
+        tuning: ClubTuning,
     ) -> ClubHit | None:
         """The club entry that answers `question` (whose vector and best article-label cosine
-        the article matcher measured), or None."""
+        the article matcher measured) under `tuning`, or None."""
         exact = self.exact(question)
         if exact is not None:
             return ClubHit(exact, 1.0)
         if self._matrix is None:
             return None
         cosine = self._matrix @ vector
-        score = cosine + DICE_WEIGHT * self._dice(question)
+        score = cosine + tuning.dice_weight * self._dice(question)
         days = weekdays(question)
         if days:
             other_days = np.array([bool(d) and not d & days for d in self._entry_days])
@@ -532,8 +532,8 @@ class ClubIndex:
         best = int(np.argmax(score))
         if not np.isfinite(score[best]):
             return None
-        total = float(score[best]) - ARTICLE_WEIGHT * article_cosine
-        if total < CLUB_THRESHOLD:
+        total = float(score[best]) - tuning.article_weight * article_cosine
+        if total < tuning.threshold:
             return None
         if article_answered and float(cosine[best]) < article_cosine:
             return None
@@ -553,9 +553,9 @@ class ClubIndex:
             shared[self._postings[term]] += weight
         return 2 * shared / np.maximum(mass + self._label_mass, 1e-9)
 
-    def autocomplete(self, typed: str, limit: int) -> list[_Choice]:
-        """Entries whose question or phrasing resembles what is typed (all, in order, when
-        nothing is); the value names the entry (`club:<id>`)."""
+    def autocomplete(self, typed: str, limit: int, tuning: ClubTuning) -> list[_Choice]:
+        """Entries whose question or phrasing resembles what is typed, by `tuning`'s bar (all,
+        in order, when nothing is typed); the value names the entry (`club:<id>`)."""
         limit = max(0, limit)
         if not limit or not self.entries:
             return []
@@ -569,7 +569,7 @@ class ClubIndex:
             label = self._folded_labels[position]
             score = similarity / 100 + (0.5 if label.startswith(folded) else 0.0)
             i = int(self._owner[position])
-            if score >= AUTOCOMPLETE_MIN and score > best.get(i, (0.0, 0))[0]:
+            if score >= tuning.autocomplete_min and score > best.get(i, (0.0, 0))[0]:
                 best[i] = (score, position)
         order = sorted(best.items(), key=lambda kv: (-kv[1][0], self.entries[kv[0]].id))
         return [_choice(self.entries[i]) for i, _ in order[:limit]]
@@ -581,22 +581,22 @@ def _choice(entry: ClubEntry) -> _Choice:
     return _Choice(name, f"{CHOICE_PREFIX}{entry.id}")
 
 
-def answer(matcher: Matcher, club: ClubIndex | None, question: str) -> Verdict:
+def answer(matcher: Matcher, club: ClubIndex | None, question: str, tuning: ClubTuning) -> Verdict:
     """/faq's verdict in a server with these club entries (None or empty: the article matcher's,
     untouched). An exact club phrasing always answers; otherwise the club entry must win on the
-    question's own vector (see the module docstring); without the embedding model (a lexical
-    matcher, in tools) club entries answer only to their exact wording."""
+    question's own vector by `tuning` (see the module docstring); without the embedding model (a
+    lexical matcher, in tools) club entries answer only to their exact wording."""
     if club is None or not len(club):
         return Verdict(matcher.match(question))
     exact = club.exact(question)
     if exact is not None:
         return Verdict(Match(None, 0.0, ()), ClubHit(exact, 1.0))
     match, embedded = matcher.match_embedded(question)
-    return Verdict(match, answer_embedded(club, question, match, embedded))
+    return Verdict(match, answer_embedded(club, question, match, embedded, tuning))
 
 
 def answer_embedded(
-    club: ClubIndex, question: str, match: Match, embedded: Embedded | None
+    club: ClubIndex, question: str, match: Match, embedded: Embedded | None, tuning: ClubTuning
 ) -> ClubHit | None:
     """The club half of `answer`, given the article matcher's verdict and the question's vector
     from it (`Matcher.match_embedded`)."""
@@ -610,4 +610,5 @@ def answer_embedded(
         embedded.vector,
         article_cosine=embedded.label_cosine,
         article_answered=match.entry is not None,
+        tuning=tuning,
     )

@@ -178,10 +178,10 @@ def verdict_reply(renderer: Renderer, kb: KnowledgeBase, question: str, verdict:
 
 
 async def faq(ctx: FaqContext, caller: Caller, question: str) -> Reply:
-    kb, matcher = ctx.knowledge.kb, ctx.knowledge.matcher
+    kb, matcher, tuning = ctx.knowledge.kb, ctx.knowledge.matcher, ctx.knowledge.club_tuning
     if not question.strip():
         raise UserError("faq/empty_question.j2")
-    verdict = club.answer(matcher, await ctx.club.index(caller.guild_id), question)
+    verdict = club.answer(matcher, await ctx.club.index(caller.guild_id), question, tuning)
     if verdict.club is not None:
         entry = verdict.club.entry
         key = f"{club.CHOICE_PREFIX}{entry.id}"  # never an article entry's id (a slug)
@@ -209,7 +209,8 @@ async def complete_question(ctx: FaqContext, caller: Caller, text: str) -> list[
     """The server's club entries that resemble the text first (their value names the entry,
     `club:<id>`, which /faq resolves in that server only), then the articles' questions."""
     index = await ctx.club.index(caller.guild_id)
-    found = index.autocomplete(text, CLUB_CHOICES) if index is not None else []
+    tuning = ctx.knowledge.club_tuning
+    found = index.autocomplete(text, CLUB_CHOICES, tuning) if index is not None else []
     choices = [Choice(c.name, c.value) for c in found]
     articles = ctx.knowledge.matcher.autocomplete(text, 25 - len(choices))
     return choices + [Choice(c.name, c.value) for c in articles]

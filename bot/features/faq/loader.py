@@ -1,6 +1,6 @@
 """Load and validate `knowledge/`: topics.yaml, one Markdown entry per file, the matcher's
-vocabulary.yaml, the decision model's decision.json and the learned ranker's ranker.json (pure,
-no I/O beyond reading the files).
+vocabulary.yaml, the decision model's decision.json, the learned ranker's ranker.json and the club
+matcher's club.yaml (pure, no I/O beyond reading the files).
 Every problem in every file is collected, so a curator fixes them all in one pass instead of one
 per restart."""
 
@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import yaml
 
 from bot.core import yamlnodes
+from bot.features.faq.club_tuning import CLUB_TUNING_FILE, ClubTuning, parse_club_tuning
 from bot.features.faq.decision import DECISION_FILE, DecisionModel, parse_model
 from bot.features.faq.knowledge import Article, Entry, KnowledgeBase, Source, Topic
 from bot.features.faq.ranker import RANKER_FILE, RankerModel, parse_ranker
@@ -77,6 +78,7 @@ class Knowledge:
     vocabulary: Vocabulary
     decision: DecisionModel
     ranker: RankerModel | None  # None only when loaded to fit a new one (bench/faq_fit.py)
+    club_tuning: ClubTuning  # when a server's club entry answers instead (club.py)
 
 
 def load_folder(
@@ -115,6 +117,7 @@ def validate_folder(
     ranker = (
         _read_tuning(knowledge_dir / RANKER_FILE, parse_ranker, problems) if with_ranker else None
     )
+    club_tuning = _read_tuning(knowledge_dir / CLUB_TUNING_FILE, parse_club_tuning, problems)
     sources_on = source_dir is not None and source_dir.is_dir()
     topics, articles, texts = _read_topics(knowledge_dir / TOPICS_FILE, source_dir, problems)
     files = [p for p in sorted(knowledge_dir.glob("*.md")) if not _skipped(p)]
@@ -126,7 +129,8 @@ def validate_folder(
     # unique), so a broken entry isn't reported again as a dangling link in its neighbours.
     _cross_check(readable, {p.stem for p in files})
     problems.sort(key=lambda p: (p.file, p.line or 0))
-    if problems or vocabulary is None or decision is None or (with_ranker and ranker is None):
+    unread = vocabulary is None or decision is None or club_tuning is None
+    if problems or unread or (with_ranker and ranker is None):
         return None, problems
     good = sorted((e.entry for e in readable if e.entry is not None), key=lambda e: e.id)
     entries = {e.id: e for e in good}
@@ -136,7 +140,7 @@ def validate_folder(
         articles=MappingProxyType(dict(articles or {})),
         source_dir=source_dir if sources_on else None,
     )
-    return Knowledge(kb, vocabulary, decision, ranker), []
+    return Knowledge(kb, vocabulary, decision, ranker, club_tuning), []
 
 
 def _skipped(path: Path) -> bool:
@@ -260,7 +264,7 @@ def _quoted_spans(text: str) -> list[str]:
     return spans
 
 
-# --- vocabulary.yaml and decision.json -----------------------------------------------------
+# --- vocabulary.yaml, decision.json, ranker.json and club.yaml --------------------------------
 
 
 def _read_tuning(

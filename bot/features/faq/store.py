@@ -1,8 +1,9 @@
-"""The live knowledge base and its matcher, swapped as a pair on `/kb reload`.
+"""The live knowledge base, its matcher and the club matching tuning, swapped together on
+`/kb reload`.
 
 The matcher is built from the whole folder (entries, vocabulary, decision and ranker weights)
 and the embedding model, loaded once per process; a reload re-reads and validates every file,
-and a problem in any of them keeps the old snapshot (knowledge and ranker) live.
+and a problem in any of them keeps the old snapshot (knowledge, ranker and club tuning) live.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.features.faq.club_tuning import ClubTuning
 from bot.features.faq.embedding import Encoder
 from bot.features.faq.knowledge import KnowledgeBase
 from bot.features.faq.loader import KnowledgeError, Problem, load_folder
@@ -23,6 +25,7 @@ log = logging.getLogger(__name__)
 class Snapshot:
     kb: KnowledgeBase
     matcher: Matcher
+    club_tuning: ClubTuning
 
 
 class KnowledgeStore:
@@ -55,6 +58,11 @@ class KnowledgeStore:
     def matcher(self) -> Matcher:
         return self._snapshot.matcher
 
+    @property
+    def club_tuning(self) -> ClubTuning:
+        """When a server's club entry answers instead (knowledge/club.yaml; club.py)."""
+        return self._snapshot.club_tuning
+
     def reload(self) -> list[Problem]:
         """Re-read the folder; on any problem the old knowledge stays live."""
         try:
@@ -72,4 +80,4 @@ def _build(knowledge_dir: Path, source_dir: Path | None, encoder: Encoder | None
     ranker = knowledge.ranker
     semantic = (encoder, ranker) if encoder is not None and ranker is not None else None
     matcher = Matcher(knowledge.kb, knowledge.vocabulary, knowledge.decision, semantic)
-    return Snapshot(knowledge.kb, matcher)
+    return Snapshot(knowledge.kb, matcher, knowledge.club_tuning)

@@ -183,7 +183,7 @@ def test_speech_is_shown_as_the_persons_words_and_a_paraphrase_as_the_magazines(
 
 
 def test_ask_json_gives_each_source_its_speech(store: KnowledgeStore) -> None:
-    data = answer_json(RENDERER, store.kb, store.matcher, "do hill sprints build muscle")
+    data = answer_json(RENDERER, store, "do hill sprints build muscle")
     assert data["entry_id"] == "hill-sprints"
     assert [set(s) for s in data["sources"]] == [{"article", "cite", "who", "quote", "speech"}] * 3
     assert [(s["who"].split(",")[0], s["speech"]) for s in data["sources"]] == [
@@ -191,5 +191,5 @@ def test_ask_json_gives_each_source_its_speech(store: KnowledgeStore) -> None:
         ("Mike Nelson", False),
         ("Mike Nelson", False),
     ]
-    unsourced = answer_json(RENDERER, store.kb, store.matcher, "what is protein for runners")
+    unsourced = answer_json(RENDERER, store, "what is protein for runners")
     assert all(s["speech"] is False for s in unsourced["sources"] if s["who"] is None)

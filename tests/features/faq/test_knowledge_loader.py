@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.settings import PROJECT_ROOT
+from bot.features.faq.club_tuning import CLUB_TUNING_FILE
 from bot.features.faq.decision import DECISION_FILE
 from bot.features.faq.loader import (
     KnowledgeError,
@@ -89,8 +90,9 @@ def dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     (kdir / "beta.md").write_text(BETA, encoding="utf-8")
     (sdir / "art.txt").write_text(ARTICLE, encoding="utf-8")
     # The matcher's tuning files sit beside the entries; the real ones (tests of their own
-    # problems are in test_vocabulary.py, test_decision.py and test_ranker.py).
-    for name in (VOCABULARY_FILE, DECISION_FILE, RANKER_FILE):
+    # problems are in test_vocabulary.py, test_decision.py, test_ranker.py and
+    # test_club_tuning.py).
+    for name in (VOCABULARY_FILE, DECISION_FILE, RANKER_FILE, CLUB_TUNING_FILE):
         shutil.copy(PROJECT_ROOT / "knowledge" / name, kdir / name)
     return kdir, sdir
 
@@ -137,6 +139,7 @@ def test_the_folder_loads_with_its_vocabulary_and_decision_model(dirs: tuple[Pat
     assert [e.id for e in knowledge.kb] == ["alpha", "beta"]  # the .yaml/.json are not entries
     assert "zzweightloss" in knowledge.vocabulary.off_topic
     assert knowledge.decision.bias < 0
+    assert knowledge.club_tuning.threshold > 0
 
 
 def test_a_broken_tuning_file_fails_the_whole_folder(dirs: tuple[Path, Path]) -> None:
@@ -358,7 +361,7 @@ def test_missing_topics_file_and_empty_folder(tmp_path: Path) -> None:
     assert kb is None
     assert any(p.file.endswith("topics.yaml") and "missing" in p.message for p in problems)
     assert any("no entry files" in p.message for p in problems)
-    for name in (VOCABULARY_FILE, DECISION_FILE):
+    for name in (VOCABULARY_FILE, DECISION_FILE, CLUB_TUNING_FILE):
         assert any(p.file.endswith(name) and "missing" in p.message for p in problems)
     _, problems = validate_knowledge(tmp_path / "nope", None)
     assert "knowledge folder not found" in problems[0].message

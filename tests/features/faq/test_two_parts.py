@@ -74,8 +74,8 @@ async def test_one_concern_gets_one_answer(app: App) -> None:
 
 def test_coach_ask_json_gives_the_second_part(app: App) -> None:
     store = app.faq.knowledge
-    data = answer_json(app.faq.renderer, store.kb, store.matcher, TWO_PARTS)
+    data = answer_json(app.faq.renderer, store, TWO_PARTS)
     assert {data["entry_id"], data["also"]} == PAIR
     assert json.dumps(data)  # still plain JSON
-    none = answer_json(app.faq.renderer, store.kb, store.matcher, "which muscles does running work")
+    none = answer_json(app.faq.renderer, store, "which muscles does running work")
     assert none["also"] is None
