@@ -5,11 +5,12 @@ Run from the repository root: `.venv/bin/python -m bench.club_sweep [--threshold
 article_weight x dice_weight it prints, in a server with the 200 entries of
 tests/data/club_entries.yaml, the club questions answered right, wrong, and where no entry fits
 (club_questions.jsonl, the set to choose on; club_questions_heldout.jsonl, to check a choice,
-not to make it); and how many article questions (in scope) and out-of-scope rows of the
-committed FAQ sets a club entry would take, with the first 20 entries and with all 200. `*`
-marks the tuning in knowledge/club.yaml. The values depend on the embedding model's cosines:
-run it after the model changes and keep a setting that takes no article question (the floors:
-tests/features/faq/test_club.py). autocomplete_min is not swept. Prints; writes nothing.
+not to make it); and how many article questions (in scope) and out-of-scope rows of the FAQ
+sets the fit uses (bench.faq.FIT_FILES: an unseen set is never chosen on) a club entry would
+take, with the first 20 entries and with all 200. `*` marks the tuning in knowledge/club.yaml.
+The values depend on the embedding model's cosines: run it after the model changes and keep a
+setting that takes no article question (the floors: tests/features/faq/test_club.py).
+autocomplete_min is not swept. Prints; writes nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.faq import FIT_FILES
 from bot.core.settings import Settings
 from bot.features.faq import club
 from bot.features.faq.club import ClubIndex
@@ -32,7 +34,6 @@ from bot.features.faq.matching import Embedded, Match, Matcher
 from tests.support.club import (
     CLUB_HELDOUT,
     CLUB_QUESTIONS,
-    EVAL_SETS,
     club_entries,
     in_scope,
     outcome,
@@ -112,7 +113,7 @@ def main() -> None:
         "--file",
         type=Path,
         action="append",
-        help="FAQ eval set(s) to count takes on (default: every committed one, as test_club.py)",
+        help="FAQ set(s) to count takes on (default: the fit's, FIT_FILES: never an unseen set)",
     )
     args = parser.parse_args()
     knowledge = load_folder(KNOWLEDGE)
@@ -125,7 +126,7 @@ def main() -> None:
     servers = Servers(every, few)
     chosen_on = ask_all(matcher, [CLUB_QUESTIONS])
     held_out = ask_all(matcher, [CLUB_HELDOUT])
-    faq = ask_all(matcher, args.file or EVAL_SETS)
+    faq = ask_all(matcher, args.file or FIT_FILES)
     in_faq = sum(in_scope(a.row) for a in faq)
     print(
         f"Club entries: {len(servers.all)} (the first 20 for the smaller server). Per setting"
@@ -133,7 +134,7 @@ def main() -> None:
         f" then {CLUB_HELDOUT.name}, right/questions an entry answers, wrong, and false: answered"
         f"/questions no entry fits; then the FAQ rows a club entry takes with 20 and 200 entries,"
         f" of {in_faq} article questions and {len(faq) - in_faq} out-of-scope rows in"
-        f" {len(args.file or EVAL_SETS)} sets."
+        f" {len(args.file or FIT_FILES)} sets."
     )
     current = knowledge.club_tuning
     grid = [
