@@ -69,6 +69,9 @@ FLOORS = {
     # 0.980, 4.2 % wrong) and once at the end of round 11 (0.859 / 0.959, 2.8 % wrong). Not fit
     # on yet.
     "faq_questions_issue10l.jsonl": (0.85, 0.95),
+    # Its thirteenth, written after round 11 and measured once on its matcher (0.889 / 0.980,
+    # 2.1 % wrong; round 10's: 0.840 / 0.980, 2.1 %). Not fit on yet.
+    "faq_questions_issue10m.jsonl": (0.88, 0.98),
 }
 # Answered, but with the wrong entry: at most this share of a set's answerable questions.
 WRONG_CEILING = 0.02
@@ -76,6 +79,7 @@ WRONG_CEILING = 0.02
 # round 11, is at 2.8 % (the eleventh, at the end of round 10: 4.2 %; docs/faq-matcher.md).
 WRONG_CEILINGS = {
     "faq_questions_issue10l.jsonl": 0.029,
+    "faq_questions_issue10m.jsonl": 0.021,
 }
 # Entries written after the committed sets (issue 10: who each expert is, how much research
 # there is): the older sets never name them.
