@@ -16,7 +16,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.settings import PROJECT_ROOT
 from bot.features.faq import club
 from bot.features.faq.club import (
     ALIASES_MAX,
@@ -35,7 +34,7 @@ from bot.features.faq.club import (
 )
 from bot.features.faq.club_tuning import ClubTuning
 from bot.features.faq.embedding import Encoder
-from bot.features.faq.loader import Knowledge, load_folder
+from bot.features.faq.loader import Knowledge
 from bot.features.faq.matching import Matcher
 from tests.support.club import (
     DATA,
@@ -49,20 +48,8 @@ from tests.support.club import (
 
 
 @pytest.fixture(scope="module")
-def knowledge() -> Knowledge:
-    return load_folder(PROJECT_ROOT / "knowledge")
-
-
-@pytest.fixture(scope="module")
 def tuning(knowledge: Knowledge) -> ClubTuning:
     return knowledge.club_tuning
-
-
-@pytest.fixture(scope="module")
-def matcher(knowledge: Knowledge, encoder: Encoder) -> Matcher:
-    return Matcher(
-        knowledge.kb, knowledge.vocabulary, knowledge.decision, (encoder, knowledge.ranker)
-    )
 
 
 @pytest.fixture(scope="module")

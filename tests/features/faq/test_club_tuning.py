@@ -239,18 +239,6 @@ async def test_faq_uses_the_live_tuning_and_a_broken_reload_keeps_it(
 
 
 @pytest.fixture(scope="module")
-def knowledge() -> Knowledge:
-    return load_folder(PROJECT_ROOT / "knowledge")
-
-
-@pytest.fixture(scope="module")
-def matcher(knowledge: Knowledge, encoder: Encoder) -> Matcher:
-    return Matcher(
-        knowledge.kb, knowledge.vocabulary, knowledge.decision, (encoder, knowledge.ranker)
-    )
-
-
-@pytest.fixture(scope="module")
 def saturday(matcher: Matcher, encoder: Encoder) -> ClubIndex:
     entry = ClubEntry(1, CLUB, SATURDAY.question, SATURDAY.aliases, SATURDAY.answer)
     return ClubIndex.build([entry], encoder, matcher.stop_words)

@@ -9,9 +9,8 @@ import pytest
 from bot.core.settings import PROJECT_ROOT
 from bot.features.faq import text
 from bot.features.faq.decision import Features
-from bot.features.faq.embedding import Encoder
 from bot.features.faq.knowledge import KnowledgeBase
-from bot.features.faq.loader import Knowledge, load_folder
+from bot.features.faq.loader import Knowledge
 from bot.features.faq.matching import AutocompleteChoice, Match, Matcher
 
 ROOT = PROJECT_ROOT
@@ -94,21 +93,8 @@ ADDED_AFTER_THE_SETS = frozenset(
 
 
 @pytest.fixture(scope="module")
-def knowledge() -> Knowledge:
-    return load_folder(ROOT / "knowledge")
-
-
-@pytest.fixture(scope="module")
 def kb(knowledge: Knowledge) -> KnowledgeBase:
     return knowledge.kb
-
-
-@pytest.fixture(scope="module")
-def matcher(knowledge: Knowledge, encoder: Encoder) -> Matcher:
-    """The matcher as the bot runs it: lexical and semantic evidence, the learned ranker."""
-    return Matcher(
-        knowledge.kb, knowledge.vocabulary, knowledge.decision, (encoder, knowledge.ranker)
-    )
 
 
 @pytest.fixture(scope="module")
