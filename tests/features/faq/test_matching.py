@@ -178,8 +178,8 @@ def test_aliases_are_not_eval_questions(kb: KnowledgeBase) -> None:
 
 # Aliases from 2026-11-23 (commits 9d49f1e, 98f37db, 1fd4173) that issue 10's blind sets,
 # written from the articles on 2026-12-01, happen to ask in the same words: coincidences, not
-# copies (the last two by the sixth and seventh sets; the next two by the twelfth, the last by the
-# fourteenth, 2026-12-02).
+# copies (the last two by the sixth and seventh sets; the next two by the twelfth, the next by the
+# fourteenth, 2026-12-02; the last, close to the magazine's headline, by the fifteenth).
 ALIASES_BEFORE_THE_QUESTION = (
     "does marathon training build muscle",
     "what is hypertrophy",
@@ -190,6 +190,7 @@ ALIASES_BEFORE_THE_QUESTION = (
     "does running build muscle",
     "does cardio kill gains",
     "what muscles does running use",
+    "can you build muscle just by running",
 )
 
 
