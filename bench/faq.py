@@ -80,6 +80,9 @@ FIT_FILES = (
     DATA / "faq_questions_issue10l.jsonl",
     # Its thirteenth, written after round 11 and measured once on its matcher; not fit on yet.
     DATA / "faq_questions_issue10m.jsonl",
+    # Round 12's training questions in members' voices, written from the articles and the
+    # entries: never an evaluation set; see faq_questions_members12.README.md.
+    DATA / "faq_questions_members12.jsonl",
 )
 DEFAULT_FILES = FIT_FILES
 CLUB_ENTRIES = DATA / "club_entries.yaml"
