@@ -109,6 +109,9 @@ class Data:
                     )
                 )
         self.groups = [p.name for p in FIT_FILES] + [ALIASES]
+        # Sets that teach the ranker's weights but lend no nearest-neighbour examples
+        # (--bank-without): every row then sees the bank the bot will carry.
+        self.bank_without: frozenset[str] = frozenset()
 
     def _without(self, alias: str, entry):  # type: ignore[no-untyped-def]
         trimmed = replace(entry, aliases=tuple(a for a in entry.aliases if a != alias))
@@ -118,7 +121,7 @@ class Data:
         examples: dict[str, list[str]] = {}
         abstain: list[str] = []
         for row in self.rows:
-            if row.group not in groups or row.group == ALIASES:
+            if row.group not in groups or row.group in (ALIASES, *self.bank_without):
                 continue
             if row.in_scope:
                 for i in row.right:
@@ -344,11 +347,21 @@ def main() -> None:
     parser.add_argument(
         "--without", action="append", default=[], help="a set left out of everything (as tune's)"
     )
+    parser.add_argument(
+        "--bank-without",
+        action="append",
+        default=[],
+        help="a set fit on but kept out of the ranker's example bank (ranker.json's examples)",
+    )
     args = parser.parse_args()
     encoder = Encoder(build(Settings(_env_file=None).embedding_dir))  # type: ignore[call-arg]
     data = Data(encoder)
     data.rows = [r for r in data.rows if r.group not in args.without]
     data.groups = [g for g in data.groups if g not in args.without]
+    unknown = set(args.bank_without) - set(data.groups)
+    if unknown:
+        parser.error(f"--bank-without names no fit set: {', '.join(sorted(unknown))}")
+    data.bank_without = frozenset(args.bank_without)
 
     def evidence_of(hold: str | None) -> Callable[..., Evidence] | None:
         if args.vectors is None:
@@ -384,6 +397,7 @@ def main() -> None:
                 "close_share": CLOSE_SHARE,
                 "model": encoder.model_sha256,
                 "cross_fitted_folds": args.folds if args.vectors else 0,
+                "bank_without": sorted(args.bank_without),
             },
         )
     )
