@@ -195,7 +195,8 @@ def test_aliases_are_not_eval_questions(kb: KnowledgeBase) -> None:
 # Aliases from 2026-11-23 (commits 9d49f1e, 98f37db, 1fd4173) that issue 10's blind sets,
 # written from the articles on 2026-12-01, happen to ask in the same words: coincidences, not
 # copies (the last two by the sixth and seventh sets; the next two by the twelfth, the next by the
-# fourteenth, 2026-12-02; the last, close to the magazine's headline, by the fifteenth).
+# fourteenth, 2026-12-02; the next, close to the magazine's headline, by the fifteenth; the last
+# by the eighteenth).
 ALIASES_BEFORE_THE_QUESTION = (
     "does marathon training build muscle",
     "what is hypertrophy",
@@ -207,6 +208,7 @@ ALIASES_BEFORE_THE_QUESTION = (
     "does cardio kill gains",
     "what muscles does running use",
     "can you build muscle just by running",
+    "is protein important for runners",
 )
 
 
