@@ -415,8 +415,14 @@ class Matcher:
         if not 2 <= len(spans) <= MAX_PARTS or len(text.words(question)) > MAX_PARTS_WORDS:
             spans = []
         embedding = self._semantic.start_embedding(question, spans)
-        query = self._weigh_question(question)
-        lexical = self.lexical_evidence(query, self._rank(query, text.fold(question)))
+        lexical = self.question_evidence(question)
+        # The pieces' lexical evidence too while the model still runs (a second part may need
+        # it); whatever is left when the model is done is ranked only if it is needed.
+        early: list[LexicalEvidence] = []
+        for a, b in spans:
+            if embedding.done():
+                break
+            early.append(self.question_evidence(question[a:b]))
         vector, pieces = embedding.result()
         embedded = Embedded(vector, self._semantic.label_cosine(vector))
         order, scores, features = self._semantic.rank(vector, lexical)
@@ -433,23 +439,29 @@ class Matcher:
             plausible = [
                 e for e, i in zip(best[1:], order[1:], strict=False) if shares[i] >= ALSO_SHARE
             ]
-            parts = [(question[a:b], v) for (a, b), v in zip(spans, pieces, strict=True)]
+            parts = [
+                (question[a:b], v, early[k] if k < len(early) else None)
+                for k, ((a, b), v) in enumerate(zip(spans, pieces, strict=True))
+            ]
             also = self._second_part(parts, best[0], plausible) if plausible else None
         close = best[1] if gap <= model.close_gap and best[1] != also else None
         return Match(best[0], probability, tuple(best[1:]), close, also), embedded
 
     def _second_part(
-        self, parts: list[tuple[str, np.ndarray]], answered: Entry, runners_up: list[Entry]
+        self,
+        parts: list[tuple[str, np.ndarray, LexicalEvidence | None]],
+        answered: Entry,
+        runners_up: list[Entry],
     ) -> Entry | None:
-        """For a post of several parts (text, vector): another entry when one part is answered
-        on its own by `answered` and another, confidently, by one of `runners_up` (entries the
-        whole post also ranks near the top: both clearly relevant); else None."""
+        """For a post of several parts (text, vector, lexical evidence if already ranked):
+        another entry when one part is answered on its own by `answered` and another,
+        confidently, by one of `runners_up` (entries the whole post also ranks near the top:
+        both clearly relevant); else None."""
         assert self._semantic is not None
         model = self._semantic.model
         tops: dict[Entry, float] = {}
-        for piece, vector in parts:
-            query = self._weigh_question(piece)
-            lexical = self.lexical_evidence(query, self._rank(query, text.fold(piece)))
+        for piece, vector, ranked in parts:
+            lexical = ranked if ranked is not None else self.question_evidence(piece)
             order, _, features = self._semantic.rank(vector, lexical)
             probability = model.probability(features)
             if probability >= model.threshold:
@@ -480,7 +492,7 @@ class Matcher:
         )
 
     def question_evidence(self, question: str) -> LexicalEvidence:
-        """lexical_evidence for a raw question (the fit script's way in)."""
+        """lexical_evidence for a raw question or a piece of one."""
         query = self._weigh_question(question)
         return self.lexical_evidence(query, self._rank(query, text.fold(question)))
 

@@ -79,3 +79,49 @@ def test_coach_ask_json_gives_the_second_part(app: App) -> None:
     assert json.dumps(data)  # still plain JSON
     none = answer_json(app.faq.renderer, store, "which muscles does running work")
     assert none["also"] is None
+
+
+class _Model:
+    """The embedding on its way, reporting itself still running (or done) whatever it is: which
+    pieces the matcher ranks lexically while it waits, and which after."""
+
+    def __init__(self, future, running: bool) -> None:  # type: ignore[no-untyped-def]
+        self._future, self._running = future, running
+
+    def done(self) -> bool:
+        return not self._running
+
+    def result(self):  # type: ignore[no-untyped-def]
+        return self._future.result()
+
+
+@pytest.mark.parametrize(
+    "post",
+    [
+        TWO_PARTS,
+        "I want bigger quads. Do I need rest days?",
+        "do hills build muscle? also how much protein",
+        "which muscles does running work",
+    ],
+)
+def test_pieces_ranked_while_the_model_runs_give_the_verdict_ranked_after_it(
+    matcher, post: str, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    semantic = matcher._semantic
+    start = semantic.start_embedding
+    ranked: list[str] = []
+    evidence = matcher.question_evidence
+    monkeypatch.setattr(matcher, "question_evidence", lambda q: ranked.append(q) or evidence(q))
+    verdicts = []
+    for running in (True, False):
+        monkeypatch.setattr(
+            semantic, "start_embedding", lambda q, s, r=running: _Model(start(q, s), r)
+        )
+        ranked.clear()
+        matcher.forget()
+        verdicts.append(matcher.match(post))
+        if running:  # every piece ranked while waiting, none again after
+            assert ranked == [post, *text.parts(post)] if len(text.parts(post)) > 1 else [post]
+    assert verdicts[0] == verdicts[1]
+    if post == TWO_PARTS:
+        assert verdicts[0].also is not None
