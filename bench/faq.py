@@ -75,20 +75,23 @@ FIT_FILES = (
     # Round 11's training questions in members' voices, written from the articles and the
     # entries: never an evaluation set; see faq_questions_members11.README.md.
     DATA / "faq_questions_members11.jsonl",
-    # Its twelfth, written before round 11 and measured once before and once after it; not fit
-    # on yet (the model card and ranker.json's fit.sets name what was): the next refit learns it.
+    # Its twelfth, written before round 11 and measured once before and once after it, and its
+    # thirteenth, written after round 11 and measured once on its matcher; fit on since round 13.
     DATA / "faq_questions_issue10l.jsonl",
-    # Its thirteenth, written after round 11 and measured once on its matcher; not fit on yet.
     DATA / "faq_questions_issue10m.jsonl",
     # Round 12's training questions in members' voices, written from the articles and the
-    # entries: never an evaluation set; see faq_questions_members12.README.md. Not fit on yet:
-    # round 12's refit with them was measured and not kept (docs/faq-matcher.md).
+    # entries: never an evaluation set; see faq_questions_members12.README.md. Fit on since
+    # round 13 (round 12's refit with them was measured and not kept: docs/faq-matcher.md).
     DATA / "faq_questions_members12.jsonl",
     # Its fourteenth to sixteenth, written before round 12 and measured once on round 11's matcher
-    # and once on round 12's refit (not kept); not fit on yet.
+    # and once on round 12's refit (not kept); fit on since round 13.
     DATA / "faq_questions_issue10n.jsonl",
     DATA / "faq_questions_issue10o.jsonl",
     DATA / "faq_questions_issue10p.jsonl",
+    # Its seventeenth, written after round 12, and eighteenth, written for round 13: measured
+    # once before and once at the end of round 13; not fit on yet.
+    DATA / "faq_questions_issue10q.jsonl",
+    DATA / "faq_questions_issue10r.jsonl",
 )
 DEFAULT_FILES = FIT_FILES
 CLUB_ENTRIES = DATA / "club_entries.yaml"
