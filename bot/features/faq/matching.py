@@ -424,8 +424,9 @@ class Matcher:
                 break
             early.append(self.question_evidence(question[a:b]))
         vector, pieces = embedding.result()
-        embedded = Embedded(vector, self._semantic.label_cosine(vector))
-        order, scores, features = self._semantic.rank(vector, lexical)
+        pairs = self._semantic.pair_features(vector, lexical)
+        embedded = Embedded(vector, self._semantic.label_cosine(pairs))
+        order, scores, features = self._semantic.rank_pairs(pairs, vector, lexical)
         probability = round(model.probability(features), 4)
         best = [self._entries[int(i)].entry for i in order[: SUGGESTIONS + 1]]
         if probability < model.threshold:

@@ -78,9 +78,10 @@ class SemanticIndex:
         """The question's vector and its pieces' (one run of the model), on its way."""
         return self._embedder.submit_parts(question, spans)
 
-    def label_cosine(self, vector: np.ndarray) -> float:
-        """The question's best cosine to any entry's title or alias (-1 with no entries)."""
-        return float((self._labels @ vector).max()) if len(self._labels) else -1.0
+    def label_cosine(self, pairs: np.ndarray) -> float:
+        """The question's best cosine to any entry's title or alias (-1 with no entries), read
+        off its pair features: no second pass over the labels."""
+        return float(pairs[:, _COSINE].max()) if len(pairs) else -1.0
 
     def pair_features(self, vector: np.ndarray, lexical: Lexical) -> np.ndarray:
         """One row of PairFeatures per entry."""
@@ -151,6 +152,9 @@ class SemanticIndex:
             off_topic_lead=float(column["example"][t]) - off_topic,
         )
         return order, scores, features
+
+
+_COSINE = PairFeatures._fields.index("cosine")
 
 
 def _starts(owner: np.ndarray, n: int) -> np.ndarray:

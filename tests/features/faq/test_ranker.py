@@ -185,6 +185,22 @@ def test_questions_and_labels_embed_alike(encoder: Encoder) -> None:
     assert abs(float(np.linalg.norm(row)) - 1) < 1e-5
 
 
+def test_the_label_cosine_is_the_best_cosine_to_any_title_or_alias(
+    knowledge: Knowledge, encoder: Encoder
+) -> None:
+    """What a club's entries are weighed against (club.py): read off the pair features, it is
+    still the question's best cosine to every entry's title and aliases."""
+    matcher = Matcher(
+        knowledge.kb, knowledge.vocabulary, knowledge.decision, (encoder, knowledge.ranker)
+    )
+    labels = [label for e in knowledge.kb for label in (e.title, *e.aliases)]
+    for question in ("do hill sprints build muscle", "what shoes for a muddy trail race"):
+        _, embedded = matcher.match_embedded(question)
+        assert embedded is not None
+        direct = float((encoder.label_matrix(labels) @ embedded.vector).max())
+        assert embedded.label_cosine == pytest.approx(direct, abs=1e-6)
+
+
 def test_semantic_evidence_answers_wording_the_lexical_index_never_saw(
     knowledge: Knowledge, encoder: Encoder
 ) -> None:
