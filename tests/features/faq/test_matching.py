@@ -191,7 +191,7 @@ def test_aliases_are_not_eval_questions(kb: KnowledgeBase) -> None:
 # written from the articles on 2026-12-01, happen to ask in the same words: coincidences, not
 # copies (the last two by the sixth and seventh sets; the next two by the twelfth, the next by the
 # fourteenth, 2026-12-02; the next, close to the magazine's headline, by the fifteenth; the last
-# by the eighteenth).
+# by the eighteenth; the very last, from 9d49f1e, by the twentieth).
 ALIASES_BEFORE_THE_QUESTION = (
     "does marathon training build muscle",
     "what is hypertrophy",
@@ -204,6 +204,7 @@ ALIASES_BEFORE_THE_QUESTION = (
     "what muscles does running use",
     "can you build muscle just by running",
     "is protein important for runners",
+    "do warm up drills build muscle",
 )
 
 
