@@ -150,8 +150,9 @@ class Data:
             else:
                 entries = list(self._without(row.index_key, self.entries[row.right[0]]))
                 index = self._index(entries, groups, ranker)
-            pairs = index.pair_features(row.vector, row.lexical)
-            order, scores, features = index.rank_pairs(pairs, row.vector, row.lexical)
+            cosines = index.cosines(row.vector)
+            pairs = index.pair_features(cosines, row.lexical)
+            order, scores, features = index.rank_pairs(pairs, cosines, row.lexical)
             top = int(order[0])
             out.append((pairs, features, top, float(scores[top] - scores[order[1]])))
         return out

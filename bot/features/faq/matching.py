@@ -424,9 +424,10 @@ class Matcher:
                 break
             early.append(self.question_evidence(question[a:b]))
         vector, pieces = embedding.result()
-        pairs = self._semantic.pair_features(vector, lexical)
+        cosines = self._semantic.cosines(vector)
+        pairs = self._semantic.pair_features(cosines, lexical)
         embedded = Embedded(vector, self._semantic.label_cosine(pairs))
-        order, scores, features = self._semantic.rank_pairs(pairs, vector, lexical)
+        order, scores, features = self._semantic.rank_pairs(pairs, cosines, lexical)
         probability = round(model.probability(features), 4)
         best = [self._entries[int(i)].entry for i in order[: SUGGESTIONS + 1]]
         if probability < model.threshold:
@@ -461,9 +462,11 @@ class Matcher:
         assert self._semantic is not None
         model = self._semantic.model
         tops: dict[Entry, float] = {}
-        for piece, vector, ranked in parts:
+        # Every piece's cosines in one product: one pass over the bank, not one per piece.
+        cosines = self._semantic.cosines(np.stack([vector for _, vector, _ in parts]))
+        for (piece, _, ranked), piece_cosines in zip(parts, cosines, strict=True):
             lexical = ranked if ranked is not None else self.question_evidence(piece)
-            order, _, features = self._semantic.rank(vector, lexical)
+            order, _, features = self._semantic.rank(piece_cosines, lexical)
             probability = model.probability(features)
             if probability >= model.threshold:
                 entry = self._entries[int(order[0])].entry

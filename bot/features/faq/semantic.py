@@ -2,8 +2,8 @@
 
 Built once per knowledge snapshot from an `Embedder` (the real one is embedding.Encoder; tests
 may pass any) and the RankerModel's labelled questions: the label, example and off-topic
-matrices are fixed, so matching a question is one embedding and three matrix products. Pure:
-numpy only.
+matrices are fixed, so matching a question is one embedding and one matrix product (the pieces
+of a post share a second). Pure: numpy only.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ class SemanticIndex:
         self.model = model
         self.size = n = len(entries)
         labels = [(i, label) for i, e in enumerate(entries) for label in (e.title, *e.aliases)]
-        self._labels = embedder.label_matrix([label for _, label in labels])
+        label_rows = embedder.label_matrix([label for _, label in labels])
         self._label_owner = np.array([i for i, _ in labels], dtype=np.int64)
         position = {e.id: i for i, e in enumerate(entries)}
         # Examples of entries that no longer exist are skipped: they only widen the net.
@@ -60,11 +60,14 @@ class SemanticIndex:
             ),
             key=lambda owned: owned[0],
         )
-        self._examples = embedder.label_matrix([q for _, q in examples])
+        example_rows = embedder.label_matrix([q for _, q in examples])
         self._example_owner = np.array([i for i, _ in examples], dtype=np.int64).reshape(-1)
-        self._off_topic = embedder.label_matrix(list(model.abstain))
-        # Labels then examples, one matrix: one product per question gives both.
-        self._bank = np.concatenate([self._labels, self._examples])
+        off_topic = embedder.label_matrix(list(model.abstain))
+        # Labels, examples and off-topic questions, one matrix: one product per question gives
+        # every cosine the ranker weighs, and the pieces of a post share one pass over it.
+        self._rows = np.concatenate([label_rows, example_rows, off_topic])
+        self._label_count = len(label_rows)
+        self._bank_size = len(label_rows) + len(example_rows)
         self._bank_owner = np.concatenate([self._label_owner, self._example_owner])
         # Each entry's labels, and its examples, are contiguous runs: per-entry maxima are one
         # reduceat over the run starts (np.maximum.at costs ~0.6 ms a question on 4,000 rows).
@@ -78,15 +81,20 @@ class SemanticIndex:
         """The question's vector and its pieces' (one run of the model), on its way."""
         return self._embedder.submit_parts(question, spans)
 
+    def cosines(self, vectors: np.ndarray) -> np.ndarray:
+        """Each vector's cosine with every label, example and off-topic question (a row per
+        vector, or one row for a single vector): what pair_features and rank_pairs read."""
+        return vectors @ self._rows.T if vectors.ndim == 2 else self._rows @ vectors
+
     def label_cosine(self, pairs: np.ndarray) -> float:
         """The question's best cosine to any entry's title or alias (-1 with no entries), read
         off its pair features: no second pass over the labels."""
         return float(pairs[:, _COSINE].max()) if len(pairs) else -1.0
 
-    def pair_features(self, vector: np.ndarray, lexical: Lexical) -> np.ndarray:
-        """One row of PairFeatures per entry."""
-        bank = self._bank @ vector
-        sims, example_sims = bank[: len(self._labels)], bank[len(self._labels) :]
+    def pair_features(self, cosines: np.ndarray, lexical: Lexical) -> np.ndarray:
+        """One row of PairFeatures per entry, from the question's `cosines`."""
+        bank = cosines[: self._bank_size]
+        sims, example_sims = bank[: self._label_count], bank[self._label_count :]
         best = np.maximum.reduceat(sims, self._label_starts).astype(np.float64)
         # The second-best label: mask each entry's best (and its ties), take the max again.
         is_best = sims >= best[self._label_owner]
@@ -120,13 +128,13 @@ class SemanticIndex:
         return np.stack(columns, axis=1)
 
     def rank(
-        self, vector: np.ndarray, lexical: Lexical
+        self, cosines: np.ndarray, lexical: Lexical
     ) -> tuple[np.ndarray, np.ndarray, DecisionFeatures]:
         """(entry order best first, scores, the decision's features for the best entry)."""
-        return self.rank_pairs(self.pair_features(vector, lexical), vector, lexical)
+        return self.rank_pairs(self.pair_features(cosines, lexical), cosines, lexical)
 
     def rank_pairs(
-        self, pairs: np.ndarray, vector: np.ndarray, lexical: Lexical
+        self, pairs: np.ndarray, cosines: np.ndarray, lexical: Lexical
     ) -> tuple[np.ndarray, np.ndarray, DecisionFeatures]:
         scores = self.model.scores(pairs)
         order = np.argsort(-scores, kind="stable")
@@ -134,7 +142,8 @@ class SemanticIndex:
         shares = np.exp(scores - scores[t])
         shares /= shares.sum()
         column = {name: pairs[:, k] for k, name in enumerate(PairFeatures._fields)}
-        off_topic = float((self._off_topic @ vector).max()) if len(self._off_topic) else 0.0
+        rest = cosines[self._bank_size :]
+        off_topic = float(rest.max()) if len(rest) else 0.0
         features = DecisionFeatures(
             share=float(shares[t]),
             share_lead=float(shares[t] - shares[u]),

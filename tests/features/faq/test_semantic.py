@@ -78,7 +78,7 @@ def test_pair_features_match_their_row_by_row_definition() -> None:
     index = SemanticIndex(ENTRIES, embedder, model)
     for question in ("question one", "title b", "alias d2", "question c2"):
         vector = embedder.encode_one(question)
-        got = index.pair_features(vector, lexical(len(ENTRIES)))
+        got = index.pair_features(index.cosines(vector), lexical(len(ENTRIES)))
         weights, best, second, example = [], [], [], []
         for e in ENTRIES:
             labels = sorted(float(embedder.encode_one(t) @ vector) for t in (e.title, *e.aliases))
@@ -99,3 +99,31 @@ def test_pair_features_match_their_row_by_row_definition() -> None:
         )
         # float32 cosines, divided by the vote temperature: relative error ~1e-5
         np.testing.assert_allclose(column["vote"], vote, rtol=1e-4, atol=1e-12)
+
+
+def test_a_posts_pieces_share_one_product_with_the_same_cosines() -> None:
+    """cosines() of several vectors at once (a post's pieces) gives each the row it gets alone,
+    and rank_pairs reads the off-topic cosine off the same row."""
+    embedder = SeededEmbedder()
+    model = RankerModel(
+        np.zeros(len(PairFeatures._fields)),
+        np.zeros(len(DecisionFeatures._fields)),
+        0.0,
+        0.5,
+        0.0,
+        VOTE_T,
+        EXAMPLES,
+        ("off topic", "another off topic"),
+    )
+    index = SemanticIndex(ENTRIES, embedder, model)
+    questions = ("question one", "alias d2", "another off topic")
+    vectors = np.stack([embedder.encode_one(q) for q in questions])
+    together = index.cosines(vectors)
+    for question, vector, row in zip(questions, vectors, together, strict=True):
+        alone = index.cosines(vector)
+        np.testing.assert_allclose(row, alone, atol=1e-6)
+        off_topic = max(
+            float(embedder.encode_one(t) @ vector) for t in ("off topic", "another off topic")
+        )
+        _, _, features = index.rank(row, lexical(len(ENTRIES)))
+        assert math.isclose(features.off_topic, off_topic, abs_tol=1e-6), question
