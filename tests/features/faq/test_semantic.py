@@ -63,8 +63,8 @@ def lexical(n: int) -> LexicalEvidence:
     return LexicalEvidence(zeros, zeros, zeros, -1, 0.0, 0.0, 0.0, 0.0)
 
 
-def test_pair_features_match_their_row_by_row_definition() -> None:
-    embedder = SeededEmbedder()
+def semantic_index(embedder: SeededEmbedder, off_topic: tuple[str, ...]) -> SemanticIndex:
+    """ENTRIES with EXAMPLES and these off-topic questions; the ranker's weights play no part."""
     model = RankerModel(
         np.zeros(len(PairFeatures._fields)),
         np.zeros(len(DecisionFeatures._fields)),
@@ -73,9 +73,14 @@ def test_pair_features_match_their_row_by_row_definition() -> None:
         0.0,
         VOTE_T,
         EXAMPLES,
-        ("off topic",),
+        off_topic,
     )
-    index = SemanticIndex(ENTRIES, embedder, model)
+    return SemanticIndex(ENTRIES, embedder, model)
+
+
+def test_pair_features_match_their_row_by_row_definition() -> None:
+    embedder = SeededEmbedder()
+    index = semantic_index(embedder, ("off topic",))
     for question in ("question one", "title b", "alias d2", "question c2"):
         vector = embedder.encode_one(question)
         got = index.pair_features(index.cosines(vector), lexical(len(ENTRIES)))
@@ -105,17 +110,7 @@ def test_a_posts_pieces_share_one_product_with_the_same_cosines() -> None:
     """cosines() of several vectors at once (a post's pieces) gives each the row it gets alone,
     and rank_pairs reads the off-topic cosine off the same row."""
     embedder = SeededEmbedder()
-    model = RankerModel(
-        np.zeros(len(PairFeatures._fields)),
-        np.zeros(len(DecisionFeatures._fields)),
-        0.0,
-        0.5,
-        0.0,
-        VOTE_T,
-        EXAMPLES,
-        ("off topic", "another off topic"),
-    )
-    index = SemanticIndex(ENTRIES, embedder, model)
+    index = semantic_index(embedder, ("off topic", "another off topic"))
     questions = ("question one", "alias d2", "another off topic")
     vectors = np.stack([embedder.encode_one(q) for q in questions])
     together = index.cosines(vectors)
