@@ -2,9 +2,10 @@
 
 One thread, no PyTorch, nothing downloaded: model_build.py installs the model the project
 ships (fine-tuned by bench/finetune). Vectors are mean-pooled and L2-normalised (as
-sentence-transformers does), so a dot product is a cosine. Labels (titles and aliases) are
-embedded once per text and kept in a file beside the model, so a start-up or a `/kb reload`
-embeds only what changed.
+sentence-transformers does), so a dot product is a cosine. Labels (titles, aliases, the
+ranker's example and off-topic questions) are embedded once per text and kept in a file beside
+the model, not in memory: a start-up or a `/kb reload` reads it, embeds only what changed, and
+the index it builds holds the only copy of the rows.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def open_encoder(folder: Path) -> Encoder:
 
 
 class Encoder:
-    """Text -> unit vector. Keeps the vectors of label texts it has embedded (`label_vectors`)."""
+    """Text -> unit vector, and label texts -> rows through the file beside the model."""
 
     def __init__(self, model: BuiltModel) -> None:
         import onnxruntime as ort
@@ -56,7 +57,8 @@ class Encoder:
         self._cache_file = model.folder / LABEL_CACHE
         # One worker: questions are embedded here while the caller ranks lexically.
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="faq-embedding")
-        self._labels: dict[str, np.ndarray] = self._read_cache()
+        # Rows the file could not take (a read-only folder): kept so a reload doesn't redo them.
+        self._unsaved: dict[str, np.ndarray] = {}
         self.dimensions = int(self.encode_one("warm up").shape[0])
 
     def encode_one(self, text: str) -> np.ndarray:
@@ -115,15 +117,21 @@ class Encoder:
         return np.stack([self.encode_one(t) for t in texts])
 
     def label_matrix(self, labels: Sequence[str]) -> np.ndarray:
-        """Unit rows for the labels; new texts are embedded and the file beside the model kept."""
-        missing = list(dict.fromkeys(t for t in labels if t not in self._labels))
-        if missing:
-            for label, row in zip(missing, self.encode_many(missing), strict=True):
-                self._labels[label] = row
-            self._write_cache()
+        """Unit rows for the labels, in order. Known texts come from the file beside the model,
+        new ones are embedded and the file rewritten; nothing stays in memory afterwards (about
+        12 MB of rows would otherwise sit twice in the idle bot)."""
         if not labels:
             return np.zeros((0, self.dimensions), np.float32)
-        return np.stack([self._labels[t] for t in labels])
+        known = self._read_cache() | self._unsaved
+        missing = list(dict.fromkeys(t for t in labels if t not in known))
+        if missing:
+            fresh = dict(zip(missing, self.encode_many(missing), strict=True))
+            known |= fresh
+            if self._write_cache(known):
+                self._unsaved.clear()
+            else:
+                self._unsaved |= fresh
+        return np.stack([known[t] for t in labels])
 
     def _read_cache(self) -> dict[str, np.ndarray]:
         try:
@@ -134,16 +142,19 @@ class Encoder:
         except (OSError, KeyError, ValueError):
             return {}
 
-    def _write_cache(self) -> None:
-        """Best effort: a read-only folder costs a slower next start, never a failure."""
-        texts = sorted(self._labels)
-        vectors = np.stack([self._labels[t] for t in texts])
+    def _write_cache(self, rows: dict[str, np.ndarray]) -> bool:
+        """Best effort: a read-only folder costs memory and a slower next start, never a
+        failure. True when the file now holds `rows`."""
+        texts = sorted(rows)
+        vectors = np.stack([rows[t] for t in texts])
         partial = self._cache_file.with_suffix(".tmp.npz")
         try:
             np.savez(partial, model=self.model_sha256, texts=np.array(texts), vectors=vectors)
             partial.replace(self._cache_file)
         except OSError as exc:
             log.warning("could not keep label embeddings in %s: %s", self._cache_file, exc)
+            return False
+        return True
 
 
 def _unit(x: np.ndarray) -> np.ndarray:

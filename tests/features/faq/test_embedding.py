@@ -1,15 +1,21 @@
-"""The encoder's hand-off to its own thread: a question's model run starts at once."""
+"""The encoder's hand-off to its own thread (a question's model run starts at once), and its
+label rows, kept in the file beside the model rather than in memory."""
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import threading
+import tracemalloc
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
 from bot.core.settings import load_settings
-from bot.features.faq.embedding import Encoder, open_encoder
+from bot.features.faq.embedding import LABEL_CACHE, Encoder, open_encoder
+from bot.features.faq.model_build import existing
 
 
 class _Recording:
@@ -65,3 +71,66 @@ def test_a_failure_before_the_model_runs_reaches_the_caller_without_a_hang(
     asker.join(timeout=10)
     assert not asker.is_alive(), "submit_parts hung on a failed tokenization"
     assert [str(e) for e in outcome] == ["tokenizer broke"]
+
+
+@pytest.fixture
+def fresh_encoder(tmp_path: Path) -> Encoder:
+    """An encoder on the suite's model whose label file lives in `tmp_path` (empty at first)."""
+    built = existing(load_settings(_env_file=None).embedding_dir)
+    assert built is not None
+    return Encoder(dataclasses.replace(built, folder=tmp_path))
+
+
+def _counting(encoder: Encoder) -> list[str]:
+    """Every text `encoder` embeds from now on."""
+    embedded: list[str] = []
+    encode_many = encoder.encode_many
+
+    def counted(texts: Any) -> np.ndarray:
+        embedded.extend(texts)
+        return encode_many(texts)
+
+    encoder.encode_many = counted  # type: ignore[method-assign]
+    return embedded
+
+
+LABELS = [f"label number {i} about hill sprints" for i in range(300)]
+
+
+def test_label_rows_are_embedded_once_and_kept_in_the_file_not_in_memory(
+    fresh_encoder: Encoder, tmp_path: Path
+) -> None:
+    embedded = _counting(fresh_encoder)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        rows = fresh_encoder.label_matrix(LABELS)
+        again = fresh_encoder.label_matrix([*LABELS[:5], "one new label", LABELS[7]])
+        held = rows.nbytes + again.nbytes
+        peak_use, _ = tracemalloc.get_traced_memory()
+        del rows, again
+        gc.collect()
+        after, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert embedded == [*LABELS, "one new label"]  # the file answered for the known ones
+    assert (tmp_path / LABEL_CACHE).is_file()
+    # The index built from the rows holds the only copy: the encoder keeps none of the 301
+    # rows (~460 kB) once the caller lets go of them.
+    assert held > 400_000 and peak_use >= held
+    assert after < 100_000, after
+    row = fresh_encoder.label_matrix(["one new label"])[0]
+    assert np.allclose(row, fresh_encoder.encode_one("one new label"), atol=1e-6)
+
+
+def test_a_label_file_that_cannot_be_written_costs_memory_not_a_second_embedding(
+    fresh_encoder: Encoder, tmp_path: Path
+) -> None:
+    # The file is written beside itself first, then moved into place: a folder where that
+    # partial file would go makes the write fail even for root.
+    (tmp_path / LABEL_CACHE).with_suffix(".tmp.npz").mkdir()
+    embedded = _counting(fresh_encoder)
+    first = fresh_encoder.label_matrix(LABELS[:10])
+    second = fresh_encoder.label_matrix(LABELS[:10])
+    assert embedded == LABELS[:10] and not (tmp_path / LABEL_CACHE).exists()
+    assert np.array_equal(first, second)
