@@ -91,14 +91,19 @@ FLOORS = {
     # Its twenty-first (written for round 15), measured once on round 13's matcher before round
     # 15's candidate (0.891 / 0.983, 0.7 % wrong): a judge of round 15. Not fit on.
     "faq_questions_issue10u.jsonl": (0.89, 0.98),  # 123/138 = 0.891, 58/59 = 0.983
+    # Its twenty-second (written for round 15), measured once on round 13's matcher before round
+    # 15's candidate (0.946 / 0.949, 2.3 % wrong): a judge of round 15. Not fit on.
+    "faq_questions_issue10v.jsonl": (0.94, 0.94),  # 123/130 = 0.946, 56/59 = 0.949
 }
 # Answered, but with the wrong entry: at most this share of a set's answerable questions.
 WRONG_CEILING = 0.02
 # Issue 10 asks for at most 2 % on unseen sets; its seventeenth set, measured once at the end of
-# round 13, is at 3.4 %, and its twentieth, on round 13's matcher, at 4.4 % (docs/faq-matcher.md).
+# round 13, is at 3.4 %, and its twentieth and twenty-second, on round 13's matcher, at 4.4 % and
+# 2.3 % (docs/faq-matcher.md).
 WRONG_CEILINGS = {
     "faq_questions_issue10q.jsonl": 0.035,
     "faq_questions_issue10t.jsonl": 0.045,  # 6/137 = 4.4 % on round 13's matcher
+    "faq_questions_issue10v.jsonl": 0.024,  # 3/130 = 2.3 % on round 13's matcher
 }
 # Entries written after the committed sets (issue 10: who each expert is, how much research
 # there is): the older sets never name them.
@@ -200,7 +205,8 @@ def test_aliases_are_not_eval_questions(kb: KnowledgeBase) -> None:
 # written from the articles on 2026-12-01, happen to ask in the same words: coincidences, not
 # copies (the last two by the sixth and seventh sets; the next two by the twelfth, the next by the
 # fourteenth, 2026-12-02; the next, close to the magazine's headline, by the fifteenth; the last
-# by the eighteenth; the very last, from 9d49f1e, by the twentieth).
+# by the eighteenth; the next, from 9d49f1e, by the twentieth; the very last, also from 9d49f1e,
+# by the twenty-second).
 ALIASES_BEFORE_THE_QUESTION = (
     "does marathon training build muscle",
     "what is hypertrophy",
@@ -214,6 +220,7 @@ ALIASES_BEFORE_THE_QUESTION = (
     "can you build muscle just by running",
     "is protein important for runners",
     "do warm up drills build muscle",
+    "will running give me bigger calves",
 )
 
 
